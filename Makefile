@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0
+# simvmm: host (VMM, tests) and guests, built from one Makefile with
+# separate flags. `make help` lists the targets.
+
+VERSION := 0.1.0
+BUILD ?= build
+CC ?= cc
+LD := ld
+OBJCOPY := objcopy
+
+# ---- host --------------------------------------------------------------
+HOST_CPPFLAGS := -D_GNU_SOURCE -DSIMVMM_VERSION='"$(VERSION)"' -Iinclude
+HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
+	-Wmissing-prototypes -Wstrict-prototypes -fno-strict-aliasing \
+	-pthread -MMD -MP
+HOST_LDFLAGS := -pthread
+ifeq ($(SANITIZE),1)
+HOST_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+HOST_LDFLAGS += -fsanitize=address,undefined
+endif
+ifneq ($(USE_POOLING),)
+HOST_CPPFLAGS += -DUSE_POOLING=$(USE_POOLING)
+endif
+
+LIB_SRCS := lib/bus.c lib/cpu_mode.c lib/kvm.c lib/loader.c lib/log.c \
+	lib/parse.c lib/vcpu.c lib/vm.c \
+	lib/devices/debugcon.c lib/devices/exit_port.c
+CLI_SRCS := cli/simvmm.c cli/builtin.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/cli/guest_images.o
+LIBSIMVMM := $(BUILD)/libsimvmm.a
+SIMVMM := $(BUILD)/simvmm
+
+# ---- guests -------------------------------------------------------------
+# Each guest is guests/NAME.S (bare) or guests/NAME.c (on crt + library).
+GUESTS_16 := hello16
+GUESTS_32 := hello32
+GUESTS_64 := hello64
+GUESTS := $(GUESTS_16) $(GUESTS_32) $(GUESTS_64)
+
+GUEST_CFLAGS := -std=gnu11 -Os -ffreestanding -fno-builtin -nostdlib \
+	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -mgeneral-regs-only -Wall -Wextra -Werror \
+	-Iinclude -Iguests/include -MMD -MP
+GUEST_FLAGS_16 := -m16 -march=i386
+GUEST_FLAGS_32 := -m32 -march=i386
+GUEST_FLAGS_64 := -m64 -mno-red-zone
+GUEST_LDEMU_16 := elf_i386
+GUEST_LDEMU_32 := elf_i386
+GUEST_LDEMU_64 := elf_x86_64
+GUEST_LIB_SRCS := guests/lib/console.c
+GUEST_LD := $(BUILD)/guests/guest.ld
+GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
+
+# ---- tests ----------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo
+all: $(SIMVMM)
+
+help:
+	@echo "make            build build/simvmm and the built-in guests"
+	@echo "make demo       build, then run the hello64 guest"
+	@echo "make test       install test dependencies (as root), build, run every test"
+	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
+	@echo "make clean      remove $(BUILD)/"
+	@echo "options: SANITIZE=1 (ASan+UBSan), USE_POOLING=1"
+
+# host objects
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/host/cli/guest_images.o: cli/guest_images.S $(GUEST_BINS)
+	@mkdir -p $(dir $@)
+	$(CC) -c $< -o $@ -Wa,-I,$(BUILD)/guests
+
+$(LIBSIMVMM): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SIMVMM): $(CLI_OBJS) $(LIBSIMVMM)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# guest objects, per mode
+define guest_mode_rules
+$(BUILD)/guests/$(1)/%.o: guests/%.c
+	@mkdir -p $$(dir $$@)
+	$(CC) $(GUEST_FLAGS_$(1)) $(GUEST_CFLAGS) -c $$< -o $$@
+$(BUILD)/guests/$(1)/%.o: guests/%.S
+	@mkdir -p $$(dir $$@)
+	$(CC) $(GUEST_FLAGS_$(1)) $(GUEST_CFLAGS) -c $$< -o $$@
+$(BUILD)/guests/$(1)/crt.o: guests/crt/crt$(1).S
+	@mkdir -p $$(dir $$@)
+	$(CC) $(GUEST_FLAGS_$(1)) $(GUEST_CFLAGS) -c $$< -o $$@
+GUEST_LIB_OBJS_$(1) := $(GUEST_LIB_SRCS:guests/%.c=$(BUILD)/guests/$(1)/%.o)
+endef
+$(foreach m,16 32 64,$(eval $(call guest_mode_rules,$(m))))
+
+# NAME.elf from its object, plus crt and library for C guests
+define guest_rules
+$(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(1).o $(if $(wildcard guests/$(1).c),$(BUILD)/guests/$(2)/crt.o $(GUEST_LIB_OBJS_$(2))) $(GUEST_LD)
+	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib -T $(GUEST_LD) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach g,$(GUESTS_16),$(eval $(call guest_rules,$(g),16)))
+$(foreach g,$(GUESTS_32),$(eval $(call guest_rules,$(g),32)))
+$(foreach g,$(GUESTS_64),$(eval $(call guest_rules,$(g),64)))
+
+$(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
+	$(OBJCOPY) -O binary $< $@
+
+$(GUEST_LD): guests/guest.ld.S include/simvmm/memmap.h
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -Iinclude $< -o $@
+
+demo: $(SIMVMM)
+	$(SIMVMM) run hello64
+
+# ---- tests ----------------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) -Ilib $(HOST_CFLAGS) -Wno-missing-prototypes \
+		$< -o $@ $(LIBSIMVMM) $(HOST_LDFLAGS) -lcmocka
+
+unit-tests: $(UNIT_TESTS)
+
+deps-test:
+	@scripts/install-deps test
+
+deps-lint:
+	@scripts/install-deps lint
+
+test: deps-test
+	$(MAKE) all unit-tests
+	BUILD=$(BUILD) tests/run
+
+# ---- lint -------------------------------------------------------------------
+CHECKPATCH := .cache/linux-scripts/checkpatch.pl
+LINT_C := $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*.h lib/devices/*.h cli/*.h \
+	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
+	tests/unit/*.c)
+
+$(CHECKPATCH):
+	@scripts/install-deps lint
+	scripts/fetch-checkpatch .cache/linux-scripts
+
+lint: deps-lint $(CHECKPATCH)
+	$(CHECKPATCH) --no-tree --terse --show-types --strict \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES \
+		-f $(LINT_C)
+	@for f in $(LIB_SRCS) $(CLI_SRCS); do \
+		echo "sparse $$f"; \
+		sparse -Wsparse-error $(HOST_CPPFLAGS) -Ilib $$f || exit 1; \
+	done
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem --std=c11 \
+		-D__x86_64__ -D__linux__ -Iinclude -Ilib $(LIB_SRCS) $(CLI_SRCS)
+	@echo "lint: clean"
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

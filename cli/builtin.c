@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The built-in guest table; the images come from guest_images.S. */
+#include <string.h>
+
+#include "builtin.h"
+
+#define GUEST_IMAGE(n) \
+	extern const uint8_t guest_##n[], guest_##n##_end[]
+
+GUEST_IMAGE(hello16);
+GUEST_IMAGE(hello32);
+GUEST_IMAGE(hello64);
+
+#define GUEST(n, m, checked, purpose) \
+	{ #n, CPU_MODE_##m, purpose, guest_##n, guest_##n##_end, checked }
+
+static const struct builtin_guest builtins[] = {
+	GUEST(hello16, REAL, true,
+	      "real mode, assembly: prints Hello, world!, stores 42, halts"),
+	GUEST(hello32, PROTECTED, true,
+	      "32-bit protected mode, assembly: same contract as hello16"),
+	GUEST(hello64, LONG, true,
+	      "64-bit long mode, C on the guest library: same contract"),
+};
+
+const struct builtin_guest *builtin_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(builtins[i].name, name))
+			return &builtins[i];
+	return NULL;
+}
+
+const struct builtin_guest *builtin_all(size_t *n)
+{
+	*n = sizeof(builtins) / sizeof(builtins[0]);
+	return builtins;
+}

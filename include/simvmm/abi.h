@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest/host ABI of simvmm: every port, address and value that guest
+ * code and the VMM must agree on. Included by the host, by C guests in
+ * 16-, 32- and 64-bit mode and by guest assembly (__ASSEMBLER__).
+ */
+#ifndef SIMVMM_ABI_H
+#define SIMVMM_ABI_H
+
+/* Debug console: each byte written to this port goes to the VMM's stdout. */
+#define SIMVMM_DEBUGCON_PORT	0xe9
+
+/*
+ * Exit port: a 1-, 2- or 4-byte write ends the run at once. 0 means the
+ * guest succeeded, anything else is a guest-reported failure code.
+ * Reading it returns SIMVMM_EXIT_PORT_MAGIC so a guest can probe for it.
+ */
+#define SIMVMM_EXIT_PORT	0xf4
+#define SIMVMM_EXIT_PORT_MAGIC	0x53564d4d	/* "SVMM" */
+
+/*
+ * The assignment's end-of-run check: a checked guest stores this value as
+ * a 32-bit word at this guest-physical address and leaves it in RAX when it
+ * halts.
+ */
+#define SIMVMM_CHECK_ADDR	0x400
+#define SIMVMM_CHECK_VALUE	42
+
+#endif /* SIMVMM_ABI_H */

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Flat-binary loading with every size and placement checked up front. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "log.h"
+
+int loader_read_file(const char *path, uint64_t max, void **buf, size_t *len)
+{
+	struct stat st;
+	size_t done = 0;
+	uint8_t *p;
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_err("cannot open guest image '%s': %s", path,
+		       strerror(-err));
+		return err;
+	}
+	if (fstat(fd, &st) < 0) {
+		err = -errno;
+		pr_err("cannot stat guest image '%s': %s", path,
+		       strerror(-err));
+		goto out_close;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = -EISDIR;
+		pr_err("guest image '%s' is a directory; give a flat binary file",
+		       path);
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err = -EINVAL;
+		pr_err("guest image '%s' is not a regular file", path);
+		goto out_close;
+	}
+	if (st.st_size == 0) {
+		err = -EINVAL;
+		pr_err("guest image '%s' is empty", path);
+		goto out_close;
+	}
+	if ((uint64_t)st.st_size > max) {
+		err = -EFBIG;
+		pr_err("guest image '%s' is %lld bytes, more than the guest's %llu bytes of RAM; raise --memory",
+		       path, (long long)st.st_size, (unsigned long long)max);
+		goto out_close;
+	}
+
+	p = malloc(st.st_size);
+	if (!p) {
+		err = -ENOMEM;
+		goto out_close;
+	}
+	while (done < (size_t)st.st_size) {
+		n = read(fd, p + done, st.st_size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			pr_err("reading guest image '%s': %s", path,
+			       n < 0 ? strerror(-err) : "file shrank while reading");
+			free(p);
+			goto out_close;
+		}
+		done += n;
+	}
+	close(fd);
+	*buf = p;
+	*len = done;
+	return 0;
+
+out_close:
+	close(fd);
+	return err;
+}
+
+int loader_place(struct vm *vm, enum cpu_mode mode, uint64_t addr,
+		 const void *img, size_t len, const char *what)
+{
+	uint64_t room = vm_ram_room(vm, addr);
+	uint64_t rstart, rend;
+	void *dst;
+
+	if (len == 0) {
+		pr_err("guest image %s is empty", what);
+		return -EINVAL;
+	}
+	if (room == 0) {
+		pr_err("load address 0x%llx is not guest RAM (low RAM is [0, 0x%llx)%s); pick another --load-addr or raise --memory",
+		       (unsigned long long)addr,
+		       (unsigned long long)vm->slots[0].size,
+		       vm->nr_slots > 1 ? ", high RAM starts at 0x200000" : "");
+		return -EINVAL;
+	}
+	if (len > room) {
+		pr_err("guest image %s is %zu bytes but only %llu bytes of RAM follow load address 0x%llx; raise --memory or lower --load-addr",
+		       what, len, (unsigned long long)room,
+		       (unsigned long long)addr);
+		return -ENOSPC;
+	}
+	cpu_mode_reserved(mode, &rstart, &rend);
+	if (rstart < rend && addr < rend && rstart < addr + len) {
+		pr_err("guest image %s at [0x%llx, 0x%llx) overlaps the %s-mode GDT/page tables at [0x%llx, 0x%llx); load it at or above 0x%llx",
+		       what, (unsigned long long)addr,
+		       (unsigned long long)(addr + len), cpu_mode_name(mode),
+		       (unsigned long long)rstart, (unsigned long long)rend,
+		       (unsigned long long)rend);
+		return -EINVAL;
+	}
+	dst = vm_gpa_to_hva(vm, addr, len);
+	if (!dst)
+		return -EINVAL;
+	memcpy(dst, img, len);
+	return 0;
+}

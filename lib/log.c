@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Diagnostics on stderr, with one prefix so they never mix with guest output. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "log.h"
+
+static bool log_quiet;
+
+void log_set_quiet(bool quiet)
+{
+	log_quiet = quiet;
+}
+
+static void vlog(const char *prefix, const char *fmt, va_list ap)
+{
+	/* Guest output goes to stdout; keep the two streams in order. */
+	fflush(stdout);
+	if (prefix)
+		fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void pr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("simvmm: error: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("simvmm: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_quiet)
+		return;
+	va_start(ap, fmt);
+	vlog("simvmm: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_cont(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(NULL, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* VM creation and teardown, guest RAM slots and the guest-address translator. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include <simvmm/memmap.h>
+
+#include "log.h"
+#include "vm.h"
+
+static int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size,
+		       uint8_t *hva)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = vm->nr_slots,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+	struct vm_slot *s;
+
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		int err = -errno;
+
+		pr_err("KVM_SET_USER_MEMORY_REGION (slot %u, 0x%llx bytes at 0x%llx): %s",
+		       region.slot, (unsigned long long)size,
+		       (unsigned long long)gpa, strerror(-err));
+		return err;
+	}
+	s = &vm->slots[vm->nr_slots++];
+	s->gpa = gpa;
+	s->size = size;
+	s->hva = hva;
+	return 0;
+}
+
+int vm_create(int sys_fd, uint64_t mem_size, struct vm **out)
+{
+	uint64_t low;
+	struct vm *vm;
+	int err;
+
+	if (mem_size < SIMVMM_MEM_MIN || mem_size > SIMVMM_MEM_MAX ||
+	    mem_size % 4096) {
+		pr_err("guest memory must be a multiple of 4 KiB between %u KiB and %u MiB, not %llu bytes",
+		       SIMVMM_MEM_MIN >> 10, SIMVMM_MEM_MAX >> 20,
+		       (unsigned long long)mem_size);
+		return -EINVAL;
+	}
+
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		return -ENOMEM;
+	vm->sys_fd = sys_fd;
+	vm->mem = MAP_FAILED;
+	bus_init(&vm->bus);
+
+	vm->fd = ioctl(sys_fd, KVM_CREATE_VM, 0);
+	if (vm->fd < 0) {
+		err = -errno;
+		pr_err("KVM_CREATE_VM: %s", strerror(-err));
+		goto err_free;
+	}
+
+	/* Intel's real-mode emulation needs three pages outside RAM. */
+	if (ioctl(vm->fd, KVM_SET_TSS_ADDR, SIMVMM_TSS_ADDR) < 0) {
+		err = -errno;
+		pr_err("KVM_SET_TSS_ADDR: %s", strerror(-err));
+		goto err_close;
+	}
+
+	vm->vcpu_mmap_size = ioctl(sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->vcpu_mmap_size < (int)sizeof(struct kvm_run)) {
+		err = vm->vcpu_mmap_size < 0 ? -errno : -EINVAL;
+		pr_err("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(-err));
+		goto err_close;
+	}
+
+	vm->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->mem == MAP_FAILED) {
+		err = -errno;
+		pr_err("cannot map %llu bytes of guest memory: %s",
+		       (unsigned long long)mem_size, strerror(-err));
+		goto err_close;
+	}
+	vm->mem_size = mem_size;
+	/* Advisory: KSM may be off or absent, which costs nothing. */
+	(void)madvise(vm->mem, mem_size, MADV_MERGEABLE);
+
+	/* RAM stops at the device hole and resumes above it. */
+	low = mem_size < SIMVMM_LOWMEM_END ? mem_size : SIMVMM_LOWMEM_END;
+	err = vm_add_slot(vm, 0, low, vm->mem);
+	if (err)
+		goto err_unmap;
+	if (mem_size > low) {
+		err = vm_add_slot(vm, SIMVMM_HIGHMEM_START, mem_size - low,
+				  vm->mem + low);
+		if (err)
+			goto err_unmap;
+	}
+
+	*out = vm;
+	return 0;
+
+err_unmap:
+	munmap(vm->mem, mem_size);
+err_close:
+	close(vm->fd);
+err_free:
+	free(vm);
+	return err;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	while (vm->nr_devices) {
+		struct vm_device *d = &vm->devices[--vm->nr_devices];
+
+		if (d->destroy)
+			d->destroy(d->priv);
+	}
+	if (vm->mem != MAP_FAILED)
+		munmap(vm->mem, vm->mem_size);
+	close(vm->fd);
+	free(vm);
+}
+
+void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	const struct vm_slot *s;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_slots; i++) {
+		s = &vm->slots[i];
+		if (gpa >= s->gpa && gpa - s->gpa <= s->size &&
+		    len <= s->size - (gpa - s->gpa))
+			return s->hva + (gpa - s->gpa);
+	}
+	return NULL;
+}
+
+uint64_t vm_ram_room(const struct vm *vm, uint64_t gpa)
+{
+	const struct vm_slot *s;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_slots; i++) {
+		s = &vm->slots[i];
+		if (gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s->size - (gpa - s->gpa);
+	}
+	return 0;
+}
+
+int vm_attach_device(struct vm *vm, const char *name, void *priv,
+		     void (*destroy)(void *priv))
+{
+	struct vm_device *d;
+
+	if (vm->nr_devices == VM_MAX_DEVICES)
+		return -ENOSPC;
+	d = &vm->devices[vm->nr_devices++];
+	d->name = name;
+	d->priv = priv;
+	d->destroy = destroy;
+	return 0;
+}
+
+void vm_request_stop(struct vm *vm, enum vm_stop why, uint32_t code)
+{
+	if (vm->stop != VM_RUNNING)
+		return;
+	vm->stop = why;
+	vm->stop_code = code;
+}
