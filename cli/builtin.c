@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "../lib/util.h"
 
 #define GUEST_IMAGE(n) \
 	extern const uint8_t guest_##n[], guest_##n##_end[]
@@ -27,7 +28,7 @@ const struct builtin_guest *builtin_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(builtins); i++)
 		if (!strcmp(builtins[i].name, name))
 			return &builtins[i];
 	return NULL;
@@ -35,6 +36,6 @@ const struct builtin_guest *builtin_find(const char *name)
 
 const struct builtin_guest *builtin_all(size_t *n)
 {
-	*n = sizeof(builtins) / sizeof(builtins[0]);
+	*n = ARRAY_SIZE(builtins);
 	return builtins;
 }

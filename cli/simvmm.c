@@ -56,7 +56,7 @@ struct run_opts {
 	enum check_policy check;
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: simvmm run [OPTIONS] GUEST\n"
@@ -191,7 +191,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			log_set_quiet(true);
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_OK;
 		default:
 			/* getopt_long already named the bad option. */
@@ -390,7 +390,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+hV", top_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_OK;
 		case 'V':
 			printf("simvmm %s\n", SIMVMM_VERSION);

@@ -9,6 +9,7 @@
 
 #include "kvm.h"
 #include "log.h"
+#include "util.h"
 
 static const struct {
 	long cap;
@@ -56,7 +57,7 @@ int kvm_open_system(void)
 		goto out_close;
 	}
 
-	for (i = 0; i < sizeof(required_caps) / sizeof(required_caps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(required_caps); i++) {
 		if (kvm_check_cap(fd, required_caps[i].cap) <= 0) {
 			err = -ENOTSUP;
 			pr_err("this KVM lacks %s, which simvmm needs",
@@ -71,9 +72,10 @@ out_close:
 	return err;
 }
 
-#define EXIT_NAME(r, key) [KVM_EXIT_##r] = { "KVM_EXIT_" #r, key }
+#define EXIT_NAME(r, key) { KVM_EXIT_##r, "KVM_EXIT_" #r, key }
 
-static const struct {
+static const struct exit_name {
+	uint32_t reason;
 	const char *name;
 	const char *key;
 } exit_names[] = {
@@ -117,18 +119,30 @@ static const struct {
 	EXIT_NAME(NOTIFY, "notify"),
 };
 
+static const struct exit_name *exit_lookup(uint32_t reason)
+{
+	unsigned int i;
+
+	/* Listed in numeric order, so the usual hit is the first probe. */
+	if (reason < ARRAY_SIZE(exit_names) &&
+	    exit_names[reason].reason == reason)
+		return &exit_names[reason];
+	for (i = 0; i < ARRAY_SIZE(exit_names); i++)
+		if (exit_names[i].reason == reason)
+			return &exit_names[i];
+	return NULL;
+}
+
 const char *kvm_exit_name(uint32_t reason)
 {
-	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
-	    exit_names[reason].name)
-		return exit_names[reason].name;
-	return "KVM_EXIT_<unknown>";
+	const struct exit_name *e = exit_lookup(reason);
+
+	return e ? e->name : "KVM_EXIT_<unknown>";
 }
 
 const char *kvm_exit_key(uint32_t reason)
 {
-	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) &&
-	    exit_names[reason].key)
-		return exit_names[reason].key;
-	return "other";
+	const struct exit_name *e = exit_lookup(reason);
+
+	return e ? e->key : "other";
 }

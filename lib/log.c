@@ -51,7 +51,7 @@ void pr_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-void pr_cont(const char *fmt, ...)
+void pr_detail(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -12,7 +12,7 @@ void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "simvmm: ..." on stderr unless quiet. */
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print with no prefix on stderr: continuation lines of an error or dump. */
-void pr_cont(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Silence pr_info (errors, warnings and their continuations still print). */
 void log_set_quiet(bool quiet);

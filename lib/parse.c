@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "parse.h"
+#include "util.h"
 
 static int digit_value(char c, unsigned int base)
 {
@@ -79,7 +80,7 @@ int parse_size(const char *s, uint64_t *out)
 	err = parse_prefix_u64(s, &v, &end);
 	if (err)
 		return err;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcasecmp(end, units[i].suffix))
 			continue;
 		if (v > (UINT64_MAX >> units[i].shift))

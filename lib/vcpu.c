@@ -158,27 +158,27 @@ static void report_fault(const struct vcpu *vcpu)
 	       (unsigned long long)vcpu_rip(vcpu));
 	switch (run->exit_reason) {
 	case KVM_EXIT_SHUTDOWN:
-		pr_cont("  the guest triple-faulted (an exception it could not handle)");
+		pr_detail("  the guest triple-faulted (an exception it could not handle)");
 		if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) == 0 &&
 		    (sregs.cr0 & X86_CR0_PG) && !(sregs.efer & X86_EFER_LMA))
-			pr_cont("  note: the guest enabled paging outside long mode; some KVMs (nested, kvm-pvm) support paging only in long mode");
+			pr_detail("  note: the guest enabled paging outside long mode; some KVMs (nested, kvm-pvm) support paging only in long mode");
 		break;
 	case KVM_EXIT_FAIL_ENTRY:
-		pr_cont("  hardware_entry_failure_reason=0x%llx cpu=%u",
+		pr_detail("  hardware_entry_failure_reason=0x%llx cpu=%u",
 			(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
 			run->fail_entry.cpu);
 		break;
 	case KVM_EXIT_INTERNAL_ERROR:
-		pr_cont("  suberror=%u%s ndata=%u", run->internal.suberror,
+		pr_detail("  suberror=%u%s ndata=%u", run->internal.suberror,
 			run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
 			" (instruction emulation failed)" : "",
 			run->internal.ndata);
 		for (i = 0; i < run->internal.ndata && i < 16; i++)
-			pr_cont("  data[%u]=0x%llx", i,
+			pr_detail("  data[%u]=0x%llx", i,
 				(unsigned long long)run->internal.data[i]);
 		break;
 	default:
-		pr_cont("  simvmm does not handle exit reason %u",
+		pr_detail("  simvmm does not handle exit reason %u",
 			run->exit_reason);
 		break;
 	}
@@ -240,7 +240,7 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 		if (err < 0 || vm->stop == VM_STOP_DEVICE_ERROR) {
 			res->kind = VCPU_DEVICE_ERROR;
 			res->code = vm->stop_code;
-			pr_cont("  at RIP=0x%llx", (unsigned long long)vcpu_rip(vcpu));
+			pr_detail("  at RIP=0x%llx", (unsigned long long)vcpu_rip(vcpu));
 			return 0;
 		}
 		if (vm->stop == VM_STOP_GUEST_EXIT) {
@@ -253,7 +253,7 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 
 static void dump_seg(const char *name, const struct kvm_segment *s)
 {
-	pr_cont("  %-3s sel=0x%04x base=0x%llx limit=0x%x type=%u p=%u dpl=%u db=%u s=%u l=%u g=%u",
+	pr_detail("  %-3s sel=0x%04x base=0x%llx limit=0x%x type=%u p=%u dpl=%u db=%u s=%u l=%u g=%u",
 		name, s->selector, (unsigned long long)s->base, s->limit,
 		s->type, s->present, s->dpl, s->db, s->s, s->l, s->g);
 }
@@ -265,22 +265,22 @@ void vcpu_dump_regs(const struct vcpu *vcpu)
 
 	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 ||
 	    ioctl(vcpu->fd, KVM_GET_SREGS, &sr) < 0) {
-		pr_cont("  (registers unavailable: %s)", strerror(errno));
+		pr_detail("  (registers unavailable: %s)", strerror(errno));
 		return;
 	}
-	pr_cont("  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx",
+	pr_detail("  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx",
 		r.rax, r.rbx, r.rcx, r.rdx);
-	pr_cont("  rsi=0x%016llx rdi=0x%016llx rsp=0x%016llx rbp=0x%016llx",
+	pr_detail("  rsi=0x%016llx rdi=0x%016llx rsp=0x%016llx rbp=0x%016llx",
 		r.rsi, r.rdi, r.rsp, r.rbp);
-	pr_cont("  r8 =0x%016llx r9 =0x%016llx r10=0x%016llx r11=0x%016llx",
+	pr_detail("  r8 =0x%016llx r9 =0x%016llx r10=0x%016llx r11=0x%016llx",
 		r.r8, r.r9, r.r10, r.r11);
-	pr_cont("  r12=0x%016llx r13=0x%016llx r14=0x%016llx r15=0x%016llx",
+	pr_detail("  r12=0x%016llx r13=0x%016llx r14=0x%016llx r15=0x%016llx",
 		r.r12, r.r13, r.r14, r.r15);
-	pr_cont("  rip=0x%016llx rflags=0x%08llx", r.rip, r.rflags);
-	pr_cont("  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx",
+	pr_detail("  rip=0x%016llx rflags=0x%08llx", r.rip, r.rflags);
+	pr_detail("  cr0=0x%llx cr2=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx",
 		sr.cr0, sr.cr2, sr.cr3, sr.cr4, sr.efer);
 	dump_seg("cs", &sr.cs);
 	dump_seg("ds", &sr.ds);
 	dump_seg("ss", &sr.ss);
-	pr_cont("  gdt base=0x%llx limit=0x%x", sr.gdt.base, sr.gdt.limit);
+	pr_detail("  gdt base=0x%llx limit=0x%x", sr.gdt.base, sr.gdt.limit);
 }

@@ -12,19 +12,19 @@
 
 static inline void outb(uint16_t port, uint8_t v)
 {
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+	__asm__ volatile("out %0, %1" : : "a"(v), "Nd"(port));
 }
 
 static inline void outl(uint16_t port, uint32_t v)
 {
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+	__asm__ volatile("out %0, %1" : : "a"(v), "Nd"(port));
 }
 
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
 
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	__asm__ volatile("in %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
@@ -32,7 +32,7 @@ static inline uint32_t inl(uint16_t port)
 {
 	uint32_t v;
 
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	__asm__ volatile("in %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
