@@ -26,6 +26,7 @@ endif
 LIB_SRCS := lib/bus.c lib/cpu_mode.c lib/kvm.c lib/loader.c lib/log.c \
 	lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c
+LIB_SRCS += lib/json.c lib/kvm_stats.c lib/stats.c lib/stats_print.c
 CLI_SRCS := cli/simvmm.c cli/builtin.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/cli/guest_images.o
