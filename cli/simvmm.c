@@ -440,7 +440,7 @@ static int cmd_run(int argc, char **argv)
 	    vcpu_set_stop_signals(vcpu, &stop))
 		goto out;
 
-	/* Exits are always counted; the kernel's counters only on demand. */
+	/* Exits are always counted; timings and the kernel's on demand. */
 	stats_init(st, &vm->bus);
 	if (o.stats != STATS_NONE || stats_out)
 		stats_open_kernel(st, vm->fd, vcpu->fd);
@@ -451,7 +451,8 @@ static int cmd_run(int argc, char **argv)
 		pr_err("cannot arm the timeout: %s", strerror(errno));
 		goto out;
 	}
-	stats_attach(st, vcpu, o.trace ? stderr : NULL);
+	stats_attach(st, vcpu, o.stats != STATS_NONE || stats_out,
+		     o.trace ? stderr : NULL);
 	err = vcpu_run(vcpu, &res);
 	arm_timeout(0);
 	stats_finish(st);

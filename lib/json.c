@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A streaming JSON writer; keeps only a comma flag per nesting level. */
 #include <inttypes.h>
+#include <math.h>
 
 #include "json.h"
 
@@ -109,6 +110,15 @@ void json_bool(struct json *j, const char *key, bool v)
 {
 	json_prefix(j, key);
 	fputs(v ? "true" : "false", j->f);
+}
+
+void json_double(struct json *j, const char *key, double v)
+{
+	json_prefix(j, key);
+	if (isfinite(v))
+		fprintf(j->f, "%.6g", v);
+	else
+		fputs("null", j->f);
 }
 
 void json_str(struct json *j, const char *key, const char *s)

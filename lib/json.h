@@ -33,6 +33,8 @@ void json_end_array(struct json *j);
 void json_u64(struct json *j, const char *key, uint64_t v);
 void json_i64(struct json *j, const char *key, int64_t v);
 void json_bool(struct json *j, const char *key, bool v);
+/* Six significant digits; NaN and infinities, which JSON lacks, as null. */
+void json_double(struct json *j, const char *key, double v);
 /* @s NULL writes null. */
 void json_str(struct json *j, const char *key, const char *s);
 

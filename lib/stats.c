@@ -71,12 +71,22 @@ const char *stats_reason_key(unsigned int slot)
 	return slot >= STATS_OTHER ? "other" : kvm_exit_key(slot);
 }
 
+static struct stats_reason *reason_slot(struct stats *st, uint32_t reason)
+{
+	return &st->reasons[reason < STATS_OTHER ? reason : STATS_OTHER];
+}
+
+void stats_count(struct stats *st, uint32_t reason)
+{
+	st->total++;
+	reason_slot(st, reason)->exits++;
+}
+
 void stats_record(struct stats *st, uint32_t reason, uint64_t run_ns,
 		  uint64_t handle_ns)
 {
-	struct stats_reason *r;
+	struct stats_reason *r = reason_slot(st, reason);
 
-	r = &st->reasons[reason < STATS_OTHER ? reason : STATS_OTHER];
 	st->total++;
 	r->exits++;
 	timer_add(&r->run, run_ns);
@@ -215,8 +225,11 @@ static void stats_post(void *priv, const struct kvm_run *run,
 	struct stats *st = priv;
 	char line[256];
 
-	stats_record(st, run->exit_reason, t->exit_ns - t->enter_ns,
-		     t->done_ns - t->exit_ns);
+	if (st->timed)
+		stats_record(st, run->exit_reason, t->exit_ns - t->enter_ns,
+			     t->done_ns - t->exit_ns);
+	else
+		stats_count(st, run->exit_reason);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		stats_record_site(st, BUS_PIO, run->io.port,
@@ -245,10 +258,17 @@ static const struct vcpu_hooks stats_hooks = {
 	.post = stats_post,
 };
 
-void stats_attach(struct stats *st, struct vcpu *vcpu, FILE *trace)
+static const struct vcpu_hooks stats_hooks_timed = {
+	.post = stats_post,
+	.timed = true,
+};
+
+void stats_attach(struct stats *st, struct vcpu *vcpu, bool timed,
+		  FILE *trace)
 {
 	int sync;
 
+	st->timed = timed || trace;
 	st->trace = trace;
 	st->vcpu_fd = vcpu->fd;
 	st->run_size = vcpu->vm->vcpu_mmap_size;
@@ -261,7 +281,7 @@ void stats_attach(struct stats *st, struct vcpu *vcpu, FILE *trace)
 		vcpu->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 		st->sync_regs = true;
 	}
-	vcpu->hooks = &stats_hooks;
+	vcpu->hooks = st->timed ? &stats_hooks_timed : &stats_hooks;
 	vcpu->hooks_priv = st;
 	st->start_ns = vcpu_now_ns();
 }

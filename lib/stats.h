@@ -67,6 +67,7 @@ struct stats {
 	unsigned int last_site;		/* where the previous exit went */
 	uint64_t sites_dropped;		/* exits at sites beyond the table */
 
+	bool timed;			/* the timers are filled */
 	FILE *trace;			/* a line per exit; NULL: off */
 	int vcpu_fd;			/* for KVM_GET_REGS without sync regs */
 	bool sync_regs;			/* kvm_run->s.regs.regs is filled */
@@ -81,11 +82,14 @@ struct stats {
 void stats_init(struct stats *st, const struct bus *bus);
 
 /*
- * Observe every exit of @vcpu from now on; with @trace, print a line per
- * exit there. Starts the clock that trace times count from. For RIP the
- * trace uses KVM_CAP_SYNC_REGS where KVM has it, else KVM_GET_REGS.
+ * Count every exit of @vcpu from now on. With @timed, also time each one
+ * (the report needs it; it costs three clock reads per exit). With
+ * @trace, print a line per exit there (implies @timed). Starts the clock
+ * that trace times count from. For RIP the trace uses KVM_CAP_SYNC_REGS
+ * where KVM has it, else KVM_GET_REGS.
  */
-void stats_attach(struct stats *st, struct vcpu *vcpu, FILE *trace);
+void stats_attach(struct stats *st, struct vcpu *vcpu, bool timed,
+		  FILE *trace);
 
 /*
  * Open KVM's binary statistics of the VM and the vCPU. Failure is not an
@@ -101,6 +105,7 @@ void stats_finish(struct stats *st);
 void stats_destroy(struct stats *st);
 
 /* The aggregation behind the hooks, callable without KVM. */
+void stats_count(struct stats *st, uint32_t reason);
 void stats_record(struct stats *st, uint32_t reason, uint64_t run_ns,
 		  uint64_t handle_ns);
 void stats_record_site(struct stats *st, enum bus_space space, uint64_t addr,

@@ -198,7 +198,7 @@ uint64_t vcpu_now_ns(void)
 int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 {
 	const struct vcpu_hooks *hooks = vcpu->hooks;
-	bool timed = hooks && hooks->post;
+	bool timed = hooks && hooks->post && hooks->timed;
 	struct vcpu_exit_time t = { 0, 0, 0 };
 	struct kvm_run *run = vcpu->run;
 	struct vm *vm = vcpu->vm;
@@ -256,10 +256,10 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 			break;
 		}
 
-		if (timed) {
+		if (timed)
 			t.done_ns = vcpu_now_ns();
+		if (hooks && hooks->post)
 			hooks->post(vcpu->hooks_priv, run, &t);
-		}
 
 		if (err > 0)
 			return 0;

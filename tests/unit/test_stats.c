@@ -78,6 +78,14 @@ static void test_record_reasons_and_timers(void **state)
 	assert_string_equal(stats_reason_key(KVM_EXIT_IO), "io");
 	assert_string_equal(stats_reason_key(KVM_EXIT_HLT), "hlt");
 	assert_string_equal(stats_reason_key(STATS_OTHER), "other");
+
+	/* Counting alone (no --stats): exits add up, timers stay empty. */
+	stats_count(st, KVM_EXIT_MMIO);
+	stats_count(st, KVM_EXIT_MMIO);
+	assert_int_equal(st->total, 7);
+	assert_int_equal(st->reasons[KVM_EXIT_MMIO].exits, 2);
+	assert_int_equal(st->reasons[KVM_EXIT_MMIO].run.count, 0);
+	assert_int_equal(st->reasons[KVM_EXIT_MMIO].handle.count, 0);
 	free(st);
 }
 
@@ -247,11 +255,14 @@ static void test_json_report(void **state)
 	assert_non_null(f);
 	stats_print_json(st, f, "g\"1", "halted");
 	fclose(f);
+	assert_non_null(strstr(buf, "{\"version\":1,\"guest\":\"g\\\"1\","));
+	assert_non_null(strstr(buf, "\"outcome\":\"halted\",\"elapsed_ns\":1000,"));
 	assert_non_null(strstr(buf,
-		"{\"version\":1,\"guest\":\"g\\\"1\",\"outcome\":\"halted\",\"elapsed_ns\":1000,"
-		"\"exits\":{\"total\":4,\"io\":1,\"hlt\":1,\"mmio\":0,\"other\":2},"
-		"\"io\":[{\"port\":233,\"dir\":\"out\",\"device\":\"debugcon\",\"offset\":0,\"exits\":1,\"accesses\":1,\"bytes\":1}],"
-		"\"mmio\":[],\"sites_dropped\":0,"
+		"\"exits\":{\"total\":4,\"io\":1,\"hlt\":1,\"mmio\":0,\"other\":2},"));
+	assert_non_null(strstr(buf,
+		"\"io\":[{\"port\":233,\"dir\":\"out\",\"device\":\"debugcon\",\"offset\":0,\"exits\":1,\"accesses\":1,\"bytes\":1}],"));
+	assert_non_null(strstr(buf, "\"mmio\":[],\"sites_dropped\":0,"));
+	assert_non_null(strstr(buf,
 		"\"unassigned\":{\"pio\":{\"reads\":0,\"writes\":0},\"mmio\":{\"reads\":2,\"writes\":0}},"));
 	assert_non_null(strstr(buf,
 		"\"io\":{\"kvm_run\":{\"count\":1,\"total_ns\":7000,\"min_ns\":7000,\"mean_ns\":7000,\"max_ns\":7000,\"histogram\":[0,0,0,1,0,0,0,0,0,0,0,0]}"));
