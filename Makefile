@@ -57,7 +57,8 @@ GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
 # ---- tests ----------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo
+.PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
+	bench deps-bench
 all: $(SIMVMM)
 
 help:
@@ -65,6 +66,7 @@ help:
 	@echo "make demo       build, then run the hello64 guest"
 	@echo "make test       install test dependencies (as root), build, run every test"
 	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
+	@echo "make bench      simvmm against the raw-KVM floor: table, results, chart"
 	@echo "make clean      remove $(BUILD)/"
 	@echo "options: SANITIZE=1 (ASan+UBSan), USE_POOLING=1"
 
@@ -118,6 +120,28 @@ $(GUEST_LD): guests/guest.ld.S include/simvmm/memmap.h
 demo: $(SIMVMM)
 	$(SIMVMM) run hello64
 
+# ---- benchmarks (bench/: not part of simvmm) ------------------------------
+BENCH_OUT := $(BUILD)/bench
+BENCH_BIN := $(BENCH_OUT)/bench
+RAWKVM := $(BENCH_OUT)/rawkvm
+RAW_OBJ := $(BUILD)/host/bench/raw.o
+
+$(BENCH_BIN): $(BUILD)/host/bench/bench.o $(RAW_OBJ) $(LIBSIMVMM)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+$(RAWKVM): $(BUILD)/host/bench/rawkvm.o $(RAW_OBJ) $(BUILD)/host/cli/guest_images.o
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+deps-bench:
+	@scripts/install-deps bench
+
+bench: deps-bench $(SIMVMM) $(BENCH_BIN) $(RAWKVM)
+	$(BENCH_BIN) $(SIMVMM) $(RAWKVM) $(BENCH_OUT)
+	gnuplot -e "datafile='$(BENCH_OUT)/ratios.dat'; outfile='$(BENCH_OUT)/ratios.svg'" bench/plot.gp
+	@echo "bench: results in $(BENCH_OUT)/results.md, results.json, ratios.svg"
+
 # ---- tests ----------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM)
 	@mkdir -p $(dir $@)
@@ -141,6 +165,7 @@ CHECKPATCH := .cache/linux-scripts/checkpatch.pl
 LINT_C := $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
 	tests/unit/*.c)
+LINT_C += $(wildcard bench/*.c bench/*.h)
 
 $(CHECKPATCH):
 	@scripts/install-deps lint
@@ -151,7 +176,7 @@ lint: deps-lint $(CHECKPATCH)
 	$(CHECKPATCH) --no-tree --terse --show-types \
 		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES \
 		-f $(LINT_C)
-	@for f in $(LIB_SRCS) $(CLI_SRCS); do \
+	@for f in $(LIB_SRCS) $(CLI_SRCS) $(wildcard bench/*.c); do \
 		echo "sparse $$f"; \
 		sparse -Wsparse-error $(HOST_CPPFLAGS) -Ilib $$f || exit 1; \
 	done
@@ -159,7 +184,8 @@ lint: deps-lint $(CHECKPATCH)
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 \
 		--suppress=variableScope \
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
-		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c)
+		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c) \
+		$(wildcard bench/*.c)
 	@echo "lint: clean"
 
 clean:
