@@ -50,6 +50,17 @@ extern char **environ;
 
 enum goal { GOAL_NONE, GOAL_AT_MOST, GOAL_AT_LEAST };
 
+/* The rows of the table, in order. A new case adds rows and a function. */
+enum row {
+	ROW_START,
+	ROW_EXIT,
+	ROW_EXIT_TIMED,
+	ROW_EXIT_BARE,
+	ROW_CREATE,
+	ROW_MEMORY,
+	NR_ROWS,
+};
+
 struct result {
 	const char *name;
 	const char *what;	/* what was compared, for the table */
@@ -583,18 +594,18 @@ static FILE *open_out(const char *dir, const char *name)
 
 int main(int argc, char **argv)
 {
-	struct result r[] = {
-		{ "start", "`simvmm run hello16` vs raw, whole process",
+	struct result r[NR_ROWS] = {
+		[ROW_START] = { "start", "`simvmm run hello16` vs raw, whole process",
 		  "ms", .goal = GOAL_AT_MOST, .goal_ratio = 1.10 },
-		{ "exit cost", "port write to a null device; `simvmm run` (exits counted)",
+		[ROW_EXIT] = { "exit cost", "port write to a null device; `simvmm run` (exits counted)",
 		  "us/exit", .goal = GOAL_AT_MOST, .goal_ratio = 1.05 },
-		{ "exit cost, --stats", "the same, counted and timed",
+		[ROW_EXIT_TIMED] = { "exit cost, --stats", "the same, counted and timed",
 		  "us/exit", .goal = GOAL_NONE },
-		{ "exit cost, bare", "the same, libsimvmm without hooks",
+		[ROW_EXIT_BARE] = { "exit cost, bare", "the same, libsimvmm without hooks",
 		  "us/exit", .goal = GOAL_NONE },
-		{ "creation rate", "VMs created, run to hlt, destroyed, in one process",
+		[ROW_CREATE] = { "creation rate", "VMs created, run to hlt, destroyed, in one process",
 		  "VMs/s", .goal = GOAL_AT_LEAST, .goal_ratio = 0.90 },
-		{ "memory", "peak RSS of `simvmm run hello64` vs raw",
+		[ROW_MEMORY] = { "memory", "peak RSS of `simvmm run hello64` vs raw",
 		  "KiB", .goal = GOAL_NONE },
 	};
 	const unsigned int n = ARRAY_SIZE(r);
@@ -618,13 +629,13 @@ int main(int argc, char **argv)
 
 	fprintf(stderr, "bench: start and memory (%u + %u rounds)\n",
 		START_ROUNDS, MEMORY_ROUNDS);
-	case_processes(&r[0], &r[5]);
+	case_processes(&r[ROW_START], &r[ROW_MEMORY]);
 	fprintf(stderr, "bench: exit cost (%u rounds of %u exits, 4 ways)\n",
 		EXIT_ROUNDS, EXITS_PER_RUN);
-	case_exits(&r[1], &r[2], &r[3]);
+	case_exits(&r[ROW_EXIT], &r[ROW_EXIT_TIMED], &r[ROW_EXIT_BARE]);
 	fprintf(stderr, "bench: creation rate (%u rounds of %u VMs)\n",
 		CREATE_ROUNDS, VMS_PER_ROUND);
-	case_create(&r[4]);
+	case_create(&r[ROW_CREATE]);
 	for (i = 0; i < n; i++)
 		r[i].ratio = r[i].simvmm / r[i].raw;
 

@@ -87,12 +87,33 @@ static void test_escaped_keys(void **state)
 	free(m.buf);
 }
 
+static void test_doubles(void **state)
+{
+	struct membuf m;
+	struct json j;
+
+	(void)state;
+	mem_open(&m);
+	json_init(&j, m.f);
+	json_begin_array(&j, NULL);
+	json_double(&j, NULL, 1.5);
+	json_double(&j, NULL, 1.0 / 3);
+	json_double(&j, NULL, 0.0 / 0.0);
+	json_double(&j, NULL, -1.0 / 0.0);
+	json_end_array(&j);
+	mem_close(&m);
+	/* JSON has no NaN or infinity: they become null. */
+	assert_string_equal(m.buf, "[1.5,0.333333,null,null]");
+	free(m.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting_and_commas),
 		cmocka_unit_test(test_string_escaping),
 		cmocka_unit_test(test_escaped_keys),
+		cmocka_unit_test(test_doubles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
