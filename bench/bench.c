@@ -47,6 +47,7 @@ extern char **environ;
 #define EXITS_PER_RUN	4000u
 #define CREATE_ROUNDS	41u
 #define VMS_PER_ROUND	50u
+#define MAX_ROUNDS	START_ROUNDS
 
 enum goal { GOAL_NONE, GOAL_AT_MOST, GOAL_AT_LEAST };
 
@@ -67,7 +68,7 @@ struct result {
 	const char *unit;
 	double simvmm;		/* medians */
 	double raw;
-	double ratio;		/* simvmm / raw */
+	double ratio;		/* median over rounds of simvmm / raw */
 	enum goal goal;
 	double goal_ratio;
 	unsigned int rounds;
@@ -91,16 +92,37 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static void die(const char *what, int err)
 {
 	fprintf(stderr, "bench: %s: %s\n", what, strerror(err < 0 ? -err : err));
 	exit(1);
+}
+
+/* Median of @v[0..n), which stays in round order for median_ratio(). */
+static double median(const double *v, unsigned int n)
+{
+	double s[MAX_ROUNDS];
+
+	if (n == 0 || n > MAX_ROUNDS)
+		die("rounds", E2BIG);
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/*
+ * Median of @a[i] / @b[i]. Each round's two runs sit next to each other in
+ * time, so their ratio cancels the machine's drift better than a ratio
+ * of medians taken over the whole case.
+ */
+static double median_ratio(const double *a, const double *b, unsigned int n)
+{
+	double r[MAX_ROUNDS];
+	unsigned int i;
+
+	for (i = 0; i < n && i < MAX_ROUNDS; i++)
+		r[i] = a[i] / b[i];
+	return median(r, n);
 }
 
 /* ---- whole processes ------------------------------------------------------ */
@@ -250,11 +272,13 @@ static void case_processes(struct result *start, struct result *mem)
 	time_cmd(&raw16);
 
 	interleave(START_ROUNDS, time_cmd, &sim16, va, time_cmd, &raw16, vb);
+	start->ratio = median_ratio(va, vb, START_ROUNDS);
 	start->simvmm = median(va, START_ROUNDS);
 	start->raw = median(vb, START_ROUNDS);
 	start->rounds = START_ROUNDS;
 
 	interleave(MEMORY_ROUNDS, rss_cmd, &sim64, va, rss_cmd, &raw64, vb);
+	mem->ratio = median_ratio(va, vb, MEMORY_ROUNDS);
 	mem->simvmm = median(va, MEMORY_ROUNDS);
 	mem->raw = median(vb, MEMORY_ROUNDS);
 	mem->rounds = MEMORY_ROUNDS;
@@ -397,6 +421,8 @@ static void case_exits(struct result *count, struct result *timed,
 				  sim_exits_run(&se[w]);
 		}
 	}
+	for (w = 0; w < 3; w++)
+		res[w]->ratio = median_ratio(v[w], v[3], EXIT_ROUNDS);
 	raw = median(v[3], EXIT_ROUNDS);
 	for (w = 0; w < 3; w++) {
 		res[w]->raw = raw;
@@ -478,6 +504,7 @@ static void case_create(struct result *r)
 	raw_create_round(NULL);
 	interleave(CREATE_ROUNDS, sim_create_round, NULL, va,
 		   raw_create_round, NULL, vb);
+	r->ratio = median_ratio(va, vb, CREATE_ROUNDS);
 	r->simvmm = median(va, CREATE_ROUNDS);
 	r->raw = median(vb, CREATE_ROUNDS);
 	r->rounds = CREATE_ROUNDS;
@@ -535,8 +562,8 @@ static void print_table(FILE *f, const struct result *r, unsigned int n,
 	char goal[32];
 	unsigned int i;
 
-	fprintf(f, "Machine: %s. Run: %s. Medians of interleaved runs.\n\n",
-		mach, date);
+	fprintf(f, "Machine: %s. Run: %s.\n", mach, date);
+	fprintf(f, "simvmm and raw floor: medians over rounds; ratio: median of each round's simvmm/floor.\n\n");
 	fprintf(f, "| case | compared | unit | simvmm | raw floor | ratio | goal | met | rounds |\n");
 	fprintf(f, "|---|---|---|---:|---:|---:|---|---|---:|\n");
 	for (i = 0; i < n; i++)
@@ -636,8 +663,6 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench: creation rate (%u rounds of %u VMs)\n",
 		CREATE_ROUNDS, VMS_PER_ROUND);
 	case_create(&r[ROW_CREATE]);
-	for (i = 0; i < n; i++)
-		r[i].ratio = r[i].simvmm / r[i].raw;
 
 	machine(mach, sizeof(mach));
 	now = time(NULL);
