@@ -51,14 +51,14 @@ struct run_opts {
 	enum cpu_mode mode;
 	uint64_t mem_size;
 	uint64_t timeout_ns;
+	enum stats_report stats;
+	const char *stats_file;
+	bool trace;
 	bool load_addr_set;
 	uint64_t load_addr;
 	bool entry_set;
 	uint64_t entry;
 	enum check_policy check;
-	enum stats_report stats;
-	const char *stats_file;
-	bool trace;
 };
 
 static void print_usage(FILE *f)
@@ -79,6 +79,10 @@ static void print_usage(FILE *f)
 		"                         of 4K (default: 1M)\n"
 		"  -t, --timeout SECONDS  stop a guest still running after SECONDS, which\n"
 		"                         may have decimals (default: 0, no limit)\n"
+		"      --stats[=FORMAT]   when the run ends, print VM-exit statistics on\n"
+		"                         stderr: FORMAT text (the default) or json\n"
+		"      --stats-file PATH  write the statistics as JSON to PATH\n"
+		"      --trace            print one line per VM exit on stderr\n"
 		"      --load-addr ADDR   guest-physical load address of an image\n"
 		"                         (default: 0x%x)\n"
 		"      --entry ADDR       first instruction (default: the load address)\n"
@@ -86,10 +90,6 @@ static void print_usage(FILE *f)
 		"                         0x%x = 42 (default for built-in guests)\n"
 		"      --no-check         halting is success (default for image files)\n"
 		"  -q, --quiet            print only errors and warnings on stderr\n"
-		"      --stats[=FORMAT]   when the run ends, print VM-exit statistics on\n"
-		"                         stderr: FORMAT text (the default) or json\n"
-		"      --stats-file PATH  write the statistics as JSON to PATH\n"
-		"      --trace            print one line per VM exit on stderr\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
 		"\n"
@@ -127,27 +127,31 @@ static int cmd_list(void)
 	return EXIT_OK;
 }
 
+/* The profiling options (docs/stats.md). */
+enum {
+	OPT_STATS = 0x200,
+	OPT_STATS_FILE,
+	OPT_TRACE,
+};
+
 enum {
 	OPT_LOAD_ADDR = 0x100,
 	OPT_ENTRY,
 	OPT_CHECK,
 	OPT_NO_CHECK,
-	OPT_STATS,
-	OPT_STATS_FILE,
-	OPT_TRACE,
 };
 
 static const struct option run_options[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "memory", required_argument, NULL, 'M' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "stats", optional_argument, NULL, OPT_STATS },
+	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
+	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "load-addr", required_argument, NULL, OPT_LOAD_ADDR },
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
-	{ "stats", optional_argument, NULL, OPT_STATS },
-	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
-	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -184,6 +188,21 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				return usage_error("bad --timeout '%s': give seconds, e.g. 5 or 0.5 (0 = no limit)",
 						   optarg);
 			break;
+		case OPT_STATS:
+			if (!optarg || !strcmp(optarg, "text"))
+				o->stats = STATS_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->stats = STATS_JSON;
+			else
+				return usage_error("bad --stats format '%s': use text or json",
+						   optarg);
+			break;
+		case OPT_STATS_FILE:
+			o->stats_file = optarg;
+			break;
+		case OPT_TRACE:
+			o->trace = true;
+			break;
 		case OPT_LOAD_ADDR:
 			if (parse_u64(optarg, &o->load_addr))
 				return usage_error("bad --load-addr '%s': give an address, e.g. 0x8000",
@@ -201,21 +220,6 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_NO_CHECK:
 			o->check = CHECK_OFF;
-			break;
-		case OPT_STATS:
-			if (!optarg || !strcmp(optarg, "text"))
-				o->stats = STATS_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->stats = STATS_JSON;
-			else
-				return usage_error("bad --stats format '%s': use text or json",
-						   optarg);
-			break;
-		case OPT_STATS_FILE:
-			o->stats_file = optarg;
-			break;
-		case OPT_TRACE:
-			o->trace = true;
 			break;
 		case 'q':
 			log_set_quiet(true);
@@ -364,13 +368,13 @@ static int cmd_run(int argc, char **argv)
 	const struct builtin_guest *bg;
 	struct vcpu_result res;
 	struct vcpu *vcpu = NULL;
-	struct stats *st = NULL;
-	FILE *stats_out = NULL;
 	struct vm *vm = NULL;
 	struct run_opts o;
 	const void *img;
 	void *file = NULL;
 	sigset_t stop;
+	struct stats *st = NULL;
+	FILE *stats_out = NULL;
 	size_t len;
 	int sys_fd = -1, status, err;
 	bool check;
