@@ -193,19 +193,21 @@ stats_run() {
 }
 
 @test "--trace: one line per exit, in order, with the bytes printed" {
-	run --separate-stderr "$SIMVMM" run -q --trace hello64
-	[ "$status" -eq 0 ]
-	[ "$output" = "Hello, world!" ]
-	[ "${#stderr_lines[@]}" -eq 15 ]
 	re='^trace: seq=([0-9]+) t=[0-9]+\.[0-9]{9} reason=io dir=out port=0x00e9 size=1 count=1 data=0x([0-9a-f]{2}) dev=debugcon rip=0x[0-9a-f]+$'
-	text=
-	for i in $(seq 0 13); do
-		[[ "${stderr_lines[$i]}" =~ $re ]]
-		[ "${BASH_REMATCH[1]}" -eq $((i + 1)) ]
-		text+="\\x${BASH_REMATCH[2]}"
+	for g in hello16 hello32 hello64; do
+		run --separate-stderr "$SIMVMM" run -q --trace "$g"
+		[ "$status" -eq 0 ]
+		[ "$output" = "Hello, world!" ]
+		[ "${#stderr_lines[@]}" -eq 15 ]
+		text=
+		for i in $(seq 0 13); do
+			[[ "${stderr_lines[$i]}" =~ $re ]]
+			[ "${BASH_REMATCH[1]}" -eq $((i + 1)) ]
+			text+="\\x${BASH_REMATCH[2]}"
+		done
+		[ "$(printf "$text")" = "Hello, world!" ]
+		[[ "${stderr_lines[14]}" =~ ^trace:\ seq=15\ t=[0-9]+\.[0-9]{9}\ reason=hlt\ rip=0x[0-9a-f]+$ ]]
 	done
-	[ "$(printf "$text")" = "Hello, world!" ]
-	[[ "${stderr_lines[14]}" =~ ^trace:\ seq=15\ t=[0-9]+\.[0-9]{9}\ reason=hlt\ rip=0x[0-9a-f]+$ ]]
 }
 
 @test "--trace: times rise, and RIP is the guest's" {
