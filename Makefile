@@ -25,7 +25,8 @@ endif
 
 LIB_SRCS := lib/bus.c lib/cpu_mode.c lib/kvm.c lib/loader.c lib/log.c \
 	lib/parse.c lib/vcpu.c lib/vm.c \
-	lib/devices/debugcon.c lib/devices/exit_port.c
+	lib/devices/debugcon.c lib/devices/exit_port.c \
+	lib/devices/simvirtio.c
 CLI_SRCS := cli/simvmm.c cli/builtin.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/cli/guest_images.o
@@ -34,22 +35,29 @@ SIMVMM := $(BUILD)/simvmm
 
 # ---- guests -------------------------------------------------------------
 # Each guest is guests/NAME.S (bare) or guests/NAME.c (on crt + library).
-GUESTS_16 := hello16
-GUESTS_32 := hello32
-GUESTS_64 := hello64
+GUESTS_16 := hello16 simvirtio16
+GUESTS_32 := hello32 simvirtio32
+GUESTS_64 := hello64 simvirtio echo
 GUESTS := $(GUESTS_16) $(GUESTS_32) $(GUESTS_64)
+# One source, several modes: NAME is built from guests/$(GUEST_SRC_NAME).c.
+GUEST_SRC_simvirtio16 := simvirtio
+GUEST_SRC_simvirtio32 := simvirtio
+guest_src = $(or $(GUEST_SRC_$(1)),$(1))
+# Hostile SIMVIRTIO drivers for the tests (long mode): built, not embedded.
+HOSTILE_GUESTS := $(patsubst guests/%.c,%,$(wildcard guests/hostile/*.c))
+HOSTILE_BINS := $(HOSTILE_GUESTS:%=$(BUILD)/guests/%.bin)
 
 GUEST_CFLAGS := -std=gnu11 -Os -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -mgeneral-regs-only -Wall -Wextra -Werror \
 	-Iinclude -Iguests/include -MMD -MP
-GUEST_FLAGS_16 := -m16 -march=i386
-GUEST_FLAGS_32 := -m32 -march=i386
-GUEST_FLAGS_64 := -m64 -mno-red-zone
+GUEST_FLAGS_16 := -m16 -march=i386 -DSIMVMM_GUEST_BITS=16
+GUEST_FLAGS_32 := -m32 -march=i386 -DSIMVMM_GUEST_BITS=32
+GUEST_FLAGS_64 := -m64 -mno-red-zone -DSIMVMM_GUEST_BITS=64
 GUEST_LDEMU_16 := elf_i386
 GUEST_LDEMU_32 := elf_i386
 GUEST_LDEMU_64 := elf_x86_64
-GUEST_LIB_SRCS := guests/lib/console.c
+GUEST_LIB_SRCS := guests/lib/console.c guests/lib/simvirtio_drv.c
 GUEST_LD := $(BUILD)/guests/guest.ld
 GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
 
@@ -57,7 +65,7 @@ GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo
-all: $(SIMVMM)
+all: $(SIMVMM) $(HOSTILE_BINS)
 
 help:
 	@echo "make            build build/simvmm and the built-in guests"
@@ -100,12 +108,13 @@ $(foreach m,16 32 64,$(eval $(call guest_mode_rules,$(m))))
 
 # NAME.elf from its object, plus crt and library for C guests
 define guest_rules
-$(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(1).o $(if $(wildcard guests/$(1).c),$(BUILD)/guests/$(2)/crt.o $(GUEST_LIB_OBJS_$(2))) $(GUEST_LD)
+$(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(call guest_src,$(1)).o $(if $(wildcard guests/$(call guest_src,$(1)).c),$(BUILD)/guests/$(2)/crt.o $(GUEST_LIB_OBJS_$(2))) $(GUEST_LD)
+	@mkdir -p $$(dir $$@)
 	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib -T $(GUEST_LD) -o $$@ $$(filter %.o,$$^)
 endef
 $(foreach g,$(GUESTS_16),$(eval $(call guest_rules,$(g),16)))
 $(foreach g,$(GUESTS_32),$(eval $(call guest_rules,$(g),32)))
-$(foreach g,$(GUESTS_64),$(eval $(call guest_rules,$(g),64)))
+$(foreach g,$(GUESTS_64) $(HOSTILE_GUESTS),$(eval $(call guest_rules,$(g),64)))
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@
@@ -139,6 +148,7 @@ test: deps-test
 CHECKPATCH := .cache/linux-scripts/checkpatch.pl
 LINT_C := $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
+	guests/hostile/*.[ch] \
 	tests/unit/*.c)
 
 $(CHECKPATCH):
@@ -158,7 +168,7 @@ lint: deps-lint $(CHECKPATCH)
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 \
 		--suppress=variableScope \
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
-		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c)
+		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c guests/hostile/*.c)
 	@echo "lint: clean"
 
 clean:
