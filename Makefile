@@ -146,10 +146,17 @@ test: deps-test
 
 # ---- lint -------------------------------------------------------------------
 CHECKPATCH := .cache/linux-scripts/checkpatch.pl
-LINT_C := $(LIB_SRCS) $(CLI_SRCS) $(wildcard lib/*.h lib/devices/*.h cli/*.h \
+# volatile stays banned (checkpatch VOLATILE) except where the SIMVIRTIO
+# ABI puts it: the assignment's simqueue_t, and the guest driver's window
+# pointers (real mode has no atomics on __seg_fs memory).
+LINT_VOLATILE_OK := include/simvmm/simqueue.h guests/include/simvirtio_drv.h \
+	guests/lib/simvirtio_drv.c
+LINT_C := $(filter-out $(LINT_VOLATILE_OK),$(LIB_SRCS) $(CLI_SRCS) \
+	$(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
 	guests/hostile/*.[ch] \
-	tests/unit/*.c)
+	tests/unit/*.c))
+CHECKPATCH_IGNORE := SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
 $(CHECKPATCH):
 	@scripts/install-deps lint
@@ -158,8 +165,9 @@ $(CHECKPATCH):
 # cppcheck's variableScope is off: kernel style declares locals up top.
 lint: deps-lint $(CHECKPATCH)
 	$(CHECKPATCH) --no-tree --terse --show-types \
-		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES \
-		-f $(LINT_C)
+		--ignore $(CHECKPATCH_IGNORE) -f $(LINT_C)
+	$(CHECKPATCH) --no-tree --terse --show-types \
+		--ignore $(CHECKPATCH_IGNORE),VOLATILE -f $(LINT_VOLATILE_OK)
 	@for f in $(LIB_SRCS) $(CLI_SRCS); do \
 		echo "sparse $$f"; \
 		sparse -Wsparse-error $(HOST_CPPFLAGS) -Ilib $$f || exit 1; \

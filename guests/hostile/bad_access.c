@@ -5,12 +5,9 @@
 int main(void)
 {
 	struct simvirtio_drv d;
-	volatile uint16_t *both;
 
 	hostile_probe(&d);
-	both = (volatile uint16_t *)((uintptr_t)d.cfg +
-				     SIMVIRTIO_REG_DEVICE_STATUS);
-	(void)*both;
+	simvirtio_raw_read(&d, SIMVIRTIO_REG_DEVICE_STATUS, 2);
 	simvirtio_read_device_status(&d);
 	return hostile_not_stopped();
 }

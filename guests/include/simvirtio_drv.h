@@ -28,6 +28,8 @@ struct simvirtio_drv {
 	device_t dev;		/* what the probe and the last reads found */
 	simqueue_t tx;		/* Q0: driver -> device */
 	simqueue_t rx;		/* Q1: device -> driver */
+
+	/* The window's two pages: device memory, hence volatile. */
 	volatile SIMVIRTIO_AS struct simvirtio_config *cfg;
 	volatile SIMVIRTIO_AS struct simvirtio_rings *rings;
 };
@@ -66,6 +68,13 @@ void simvirtio_notify_tx(struct simvirtio_drv *d);
 
 /* Wait until the device took everything on TX; SV_EPROTO on DEVICE_ERROR. */
 int simvirtio_wait_tx(struct simvirtio_drv *d);
+
+/*
+ * Read @len (1, 2 or 4) bytes at register-page offset @off as one access,
+ * whatever the register map says: for tests of the device's checks.
+ */
+uint32_t simvirtio_raw_read(struct simvirtio_drv *d, unsigned int off,
+			    unsigned int len);
 
 /* Whether the device table at SIMVMM_DEVTABLE_ADDR lists @addr. */
 int simvirtio_in_table(uint64_t addr);

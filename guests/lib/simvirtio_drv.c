@@ -187,6 +187,21 @@ int simvirtio_recv(struct simvirtio_drv *d, q_elem_t *c)
 	}
 }
 
+uint32_t simvirtio_raw_read(struct simvirtio_drv *d, unsigned int off,
+			    unsigned int len)
+{
+	uintptr_t p = (uintptr_t)d->cfg + off;
+
+	switch (len) {
+	case 1:
+		return *(volatile SIMVIRTIO_AS uint8_t *)p;
+	case 2:
+		return *(volatile SIMVIRTIO_AS uint16_t *)p;
+	default:
+		return *(volatile SIMVIRTIO_AS uint32_t *)p;
+	}
+}
+
 int simvirtio_in_table(uint64_t addr)
 {
 	const volatile device_table_t *t = (const volatile device_table_t *)

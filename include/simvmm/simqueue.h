@@ -24,7 +24,7 @@ typedef struct simqueue {
 	/* MMIO queue control. */
 	volatile SIMVIRTIO_AS queue_control_t *q_ctrl;
 	/* Size of the queue buffer/data. */
-	unsigned maxlen;
+	unsigned int maxlen;
 	/* Queue data buffer. */
 	SIMVIRTIO_AS q_elem_t *buffer;
 } simqueue_t;
@@ -40,14 +40,15 @@ typedef struct simqueue {
 /* Orders a store before a later load: needed around needs_kick. */
 #define simq_full_barrier() __atomic_thread_fence(__ATOMIC_SEQ_CST)
 
-static inline unsigned simq_next(const simqueue_t *q, unsigned i)
+static inline unsigned int simq_next(const simqueue_t *q, unsigned int i)
 {
 	return i + 1 == q->maxlen ? 0 : i + 1;
 }
 
 /* Elements between @tail and @head; both already checked < maxlen. */
-static inline unsigned simq_count(unsigned maxlen, unsigned head,
-				  unsigned tail)
+static inline unsigned int simq_count(unsigned int maxlen,
+				      unsigned int head,
+				      unsigned int tail)
 {
 	return head >= tail ? head - tail : maxlen - tail + head;
 }
@@ -56,9 +57,9 @@ static inline unsigned simq_count(unsigned maxlen, unsigned head,
 static inline int circ_bbuf_push(simqueue_t *q, q_elem_t data)
 {
 	/* Each index is loaded once: a racing writer cannot split a check. */
-	unsigned head = q->q_ctrl->head;
-	unsigned tail = q->q_ctrl->tail;
-	unsigned next;
+	unsigned int head = q->q_ctrl->head;
+	unsigned int tail = q->q_ctrl->tail;
+	unsigned int next;
 
 	if (head >= q->maxlen || tail >= q->maxlen)
 		return SIMQ_CORRUPT;
@@ -77,8 +78,8 @@ static inline int circ_bbuf_push(simqueue_t *q, q_elem_t data)
 /* Take the oldest element into @data. SIMQ_OK, SIMQ_EMPTY or SIMQ_CORRUPT. */
 static inline int circ_bbuf_pop(simqueue_t *q, q_elem_t *data)
 {
-	unsigned head = q->q_ctrl->head;
-	unsigned tail = q->q_ctrl->tail;
+	unsigned int head = q->q_ctrl->head;
+	unsigned int tail = q->q_ctrl->tail;
 
 	if (head >= q->maxlen || tail >= q->maxlen)
 		return SIMQ_CORRUPT;

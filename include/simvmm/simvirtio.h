@@ -111,9 +111,9 @@ typedef uint8_t q_elem_t;
 
 typedef struct queue_control {
 	/* Ptr to current available head/producer index in 'buffer'. */
-	unsigned head;
+	unsigned int head;
 	/* Ptr to last index in 'buffer' used by consumer. */
-	unsigned tail;
+	unsigned int tail;
 } queue_control_t;
 
 /*
@@ -138,7 +138,7 @@ struct simvirtio_rings {
 
 /* ---- layout checks: the same in -m16, -m32 and -m64 ------------------- */
 
-_Static_assert(sizeof(unsigned) == 4, "queue indices are 32-bit");
+_Static_assert(sizeof(unsigned int) == 4, "queue indices are 32-bit");
 _Static_assert(sizeof(queue_control_t) == 8, "queue_control_t layout");
 _Static_assert(offsetof(queue_control_t, tail) == 4, "queue_control_t");
 _Static_assert(sizeof(struct simvirtio_config) == SIMVIRTIO_CONFIG_SIZE,

@@ -22,6 +22,7 @@
 
 #include "simvirtio.h"
 #include "../log.h"
+#include "../util.h"
 
 #define QLEN SIMVIRTIO_QUEUE_LEN
 
@@ -76,7 +77,7 @@ uint8_t simvirtio_device_status(const struct simvirtio *sv)
  * why. The VM is stopped by the next vCPU-side access (see sv_after()).
  */
 static void __attribute__((format(printf, 2, 3)))
-violation(struct simvirtio *sv, const char *fmt, ...)
+protocol_error(struct simvirtio *sv, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -161,9 +162,9 @@ static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
 			sv->acked = false;
 			devtable_publish(sv, false);
 		} else if (c == 'C') {
-			violation(sv, "'C' on TX before 'R': the handshake starts with 'R'");
+			protocol_error(sv, "'C' on TX before 'R': the handshake starts with 'R'");
 		} else {
-			violation(sv, "data (0x%02x) on TX before DEVICE_READY: the handshake starts with 'R'",
+			protocol_error(sv, "data (0x%02x) on TX before DEVICE_READY: the handshake starts with 'R'",
 				  c);
 		}
 		break;
@@ -171,10 +172,10 @@ static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
 		if (c == 'R') {
 			sv->acked = false;
 		} else if (c != 'C') {
-			violation(sv, "data (0x%02x) on TX before DEVICE_READY: expected 'C' after 'R'",
+			protocol_error(sv, "data (0x%02x) on TX before DEVICE_READY: expected 'C' after 'R'",
 				  c);
 		} else if (!sv->acked) {
-			violation(sv, "'C' on TX before the driver set DRIVER_ACK");
+			protocol_error(sv, "'C' on TX before the driver set DRIVER_ACK");
 		} else {
 			/* Table first: the driver reads it once it sees CONFIG. */
 			devtable_publish(sv, true);
@@ -182,7 +183,7 @@ static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
 		}
 		break;
 	case SV_CONFIG:
-		violation(sv, "data (0x%02x) on TX before DEVICE_READY: the driver must set DRIVER_OK first",
+		protocol_error(sv, "data (0x%02x) on TX before DEVICE_READY: the driver must set DRIVER_OK first",
 			  c);
 		break;
 	case SV_READY:
@@ -203,14 +204,14 @@ static bool tx_head_ok(struct simvirtio *sv, unsigned int head)
 	unsigned int used, moved;
 
 	if (head >= QLEN) {
-		violation(sv, "TX head %u is outside the queue (max queue len %u)",
+		protocol_error(sv, "TX head %u is outside the queue (max queue len %u)",
 			  head, QLEN);
 		return false;
 	}
 	used = simq_count(QLEN, old, tail);
 	moved = simq_count(QLEN, head, old);
 	if (moved > QLEN - 1 - used) {
-		violation(sv, "TX overflow: head moved from %u to %u but only %u of %u slots were free",
+		protocol_error(sv, "TX overflow: head moved from %u to %u but only %u of %u slots were free",
 			  old, head, QLEN - 1 - used, QLEN - 1);
 		return false;
 	}
@@ -223,12 +224,12 @@ static bool rx_tail_ok(struct simvirtio *sv, unsigned int tail)
 	unsigned int old = sv->rx_shadow.tail, head = sv->rx_shadow.head;
 
 	if (tail >= QLEN) {
-		violation(sv, "RX tail %u is outside the queue (max queue len %u)",
+		protocol_error(sv, "RX tail %u is outside the queue (max queue len %u)",
 			  tail, QLEN);
 		return false;
 	}
 	if (simq_count(QLEN, tail, old) > simq_count(QLEN, head, old)) {
-		violation(sv, "RX tail moved from %u to %u, past head %u: the driver consumed elements the device never produced",
+		protocol_error(sv, "RX tail moved from %u to %u, past head %u: the driver consumed elements the device never produced",
 			  old, tail, head);
 		return false;
 	}
@@ -318,12 +319,12 @@ static unsigned int service_locked(struct simvirtio *sv, int wait_ms)
 		return 0;
 	/* The device's own indices: the driver must never write them. */
 	if (shared_load(&r->tx.tail) != sv->tx_shadow.tail) {
-		violation(sv, "the driver wrote the device-owned TX tail (%u, the device has %u)",
+		protocol_error(sv, "the driver wrote the device-owned TX tail (%u, the device has %u)",
 			  shared_load(&r->tx.tail), sv->tx_shadow.tail);
 		return 0;
 	}
 	if (shared_load(&r->rx.head) != sv->rx_shadow.head) {
-		violation(sv, "the driver wrote the device-owned RX head (%u, the device has %u)",
+		protocol_error(sv, "the driver wrote the device-owned RX head (%u, the device has %u)",
 			  shared_load(&r->rx.head), sv->rx_shadow.head);
 		return 0;
 	}
@@ -376,7 +377,7 @@ static void driver_status_write(struct simvirtio *sv, uint32_t v)
 	case DRIVER_ACK:
 	case DRIVER:
 		if (sv->state != SV_RESET) {
-			violation(sv, "driver status 0x%02x (DRIVER_ACK/DRIVER) while the device status is 0x%02x: it is valid only after 'R' and before 'C'",
+			protocol_error(sv, "driver status 0x%02x (DRIVER_ACK/DRIVER) while the device status is 0x%02x: it is valid only after 'R' and before 'C'",
 				  v, simvirtio_device_status(sv));
 			break;
 		}
@@ -385,7 +386,7 @@ static void driver_status_write(struct simvirtio *sv, uint32_t v)
 		break;
 	case DRIVER_OK:
 		if (sv->state != SV_CONFIG) {
-			violation(sv, "DRIVER_OK while the device status is 0x%02x, not DEVICE_CONFIG",
+			protocol_error(sv, "DRIVER_OK while the device status is 0x%02x, not DEVICE_CONFIG",
 				  simvirtio_device_status(sv));
 			break;
 		}
@@ -395,7 +396,7 @@ static void driver_status_write(struct simvirtio *sv, uint32_t v)
 		wake_poller(sv);
 		break;
 	default:
-		violation(sv, "unknown driver status 0x%02x", v);
+		protocol_error(sv, "unknown driver status 0x%02x", v);
 		break;
 	}
 }
@@ -442,11 +443,11 @@ static void config_access(struct simvirtio *sv, uint64_t off, void *data,
 	uint32_t v = 0;
 
 	sv->stats.config_exits++;
-	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(regs); i++)
 		if (regs[i].off == off && regs[i].len == len)
 			break;
-	if (i == sizeof(regs) / sizeof(regs[0])) {
-		violation(sv, "%s of %u byte(s) at config offset 0x%llx matches no register: each register is accessed alone, at its own width",
+	if (i == ARRAY_SIZE(regs)) {
+		protocol_error(sv, "%s of %u byte(s) at config offset 0x%llx matches no register: each register is accessed alone, at its own width",
 			  is_write ? "write" : "read", len,
 			  (unsigned long long)off);
 		if (!is_write)
@@ -460,7 +461,7 @@ static void config_access(struct simvirtio *sv, uint64_t off, void *data,
 	}
 	memcpy(&v, data, len);
 	if (!regs[i].writable) {
-		violation(sv, "write of 0x%x to the read-only %s register",
+		protocol_error(sv, "write of 0x%x to the read-only %s register",
 			  v, regs[i].name);
 		return;
 	}
@@ -511,7 +512,7 @@ static bool tx_slots_ok(struct simvirtio *sv, unsigned int first,
 	for (i = 0; i < n; i++) {
 		slot = first + i;
 		if (simq_count(QLEN, slot, head) >= free) {
-			violation(sv, "TX overflow: the driver wrote slot %u, which is not free (head %u, tail %u; the queue holds at most %u elements)",
+			protocol_error(sv, "TX overflow: the driver wrote slot %u, which is not free (head %u, tail %u; the queue holds at most %u elements)",
 				  slot, head, tail, QLEN - 1);
 			return false;
 		}
@@ -554,7 +555,7 @@ static void rings_access(struct simvirtio *sv, uint64_t off, void *data,
 		if (tx_slots_ok(sv, off - RING_OFF(tx_buf), len))
 			memcpy(page + off, data, len);
 	} else {
-		violation(sv, "write of %u byte(s) to ring-page offset 0x%llx (%s): the driver may write only the TX head, the RX tail and free TX slots",
+		protocol_error(sv, "write of %u byte(s) to ring-page offset 0x%llx (%s): the driver may write only the TX head, the RX tail and free TX slots",
 			  len, (unsigned long long)off, ring_field(off));
 	}
 }
