@@ -493,12 +493,14 @@ static const char *ring_field(uint64_t off)
 		return off < RING_OFF(rx) + 4 ? "RX head" :
 		       off < RING_OFF(rx) + 8 ? "RX tail" : "padding";
 	if (off < RING_OFF(rx_eos))
-		return "needs_kick";
+		return off < RING_OFF(needs_kick) + 4 ? "needs_kick" : "padding";
 	if (off < RING_OFF(tx_buf))
-		return "rx_eos";
-	if (off < RING_OFF(rx_buf))
+		return off < RING_OFF(rx_eos) + 4 ? "rx_eos" : "padding";
+	if (off < RING_OFF(tx_buf) + QLEN)
 		return "TX buffer";
-	return "RX buffer";
+	if (off >= RING_OFF(rx_buf) && off < RING_OFF(rx_buf) + QLEN)
+		return "RX buffer";
+	return "padding";
 }
 
 /* A driver store into the TX buffer: only free slots may be written. */
