@@ -43,9 +43,10 @@ GUESTS := $(GUESTS_16) $(GUESTS_32) $(GUESTS_64)
 GUEST_SRC_simvirtio16 := simvirtio
 GUEST_SRC_simvirtio32 := simvirtio
 guest_src = $(or $(GUEST_SRC_$(1)),$(1))
-# Hostile SIMVIRTIO drivers for the tests (long mode): built, not embedded.
-HOSTILE_GUESTS := $(patsubst guests/%.c,%,$(wildcard guests/hostile/*.c))
-HOSTILE_BINS := $(HOSTILE_GUESTS:%=$(BUILD)/guests/%.bin)
+# Guests only the tests run (long mode), e.g. hostile SIMVIRTIO drivers:
+# built, not embedded.
+TEST_GUESTS := $(patsubst guests/%.c,%,$(wildcard guests/test/*.c))
+TEST_GUEST_BINS := $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)
 
 GUEST_CFLAGS := -std=gnu11 -Os -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -65,7 +66,7 @@ GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo
-all: $(SIMVMM) $(HOSTILE_BINS)
+all: $(SIMVMM) $(TEST_GUEST_BINS)
 
 help:
 	@echo "make            build build/simvmm and the built-in guests"
@@ -114,7 +115,7 @@ $(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(call guest_src,$(1)).o $(if $(w
 endef
 $(foreach g,$(GUESTS_16),$(eval $(call guest_rules,$(g),16)))
 $(foreach g,$(GUESTS_32),$(eval $(call guest_rules,$(g),32)))
-$(foreach g,$(GUESTS_64) $(HOSTILE_GUESTS),$(eval $(call guest_rules,$(g),64)))
+$(foreach g,$(GUESTS_64) $(TEST_GUESTS),$(eval $(call guest_rules,$(g),64)))
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@
@@ -154,7 +155,7 @@ LINT_VOLATILE_OK := include/simvmm/simqueue.h guests/include/simvirtio_drv.h \
 LINT_C := $(filter-out $(LINT_VOLATILE_OK),$(LIB_SRCS) $(CLI_SRCS) \
 	$(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
-	guests/hostile/*.[ch] \
+	guests/test/*.[ch] \
 	tests/unit/*.c))
 CHECKPATCH_IGNORE := SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
@@ -176,7 +177,7 @@ lint: deps-lint $(CHECKPATCH)
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 \
 		--suppress=variableScope \
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
-		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c guests/hostile/*.c)
+		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c guests/test/*.c)
 	@echo "lint: clean"
 
 clean:

@@ -2,13 +2,15 @@
 /* Hostile driver: uses a longer TX queue than max queue len offers. */
 #include "hostile.h"
 
-static const char junk[200] = { 'x' };
-
 int main(void)
 {
 	struct simvirtio_drv d;
+	char junk[200];
+	unsigned int i;
 
 	hostile_ready(&d);
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = 'x';
 	d.tx.maxlen = 1024;
 	simvirtio_send(&d, junk, sizeof(junk));
 	return hostile_not_stopped();

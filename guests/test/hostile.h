@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared by the hostile SIMVIRTIO drivers: guests that each break one
- * protocol rule, for tests/integration/simvirtio.bats. The VMM must stop
- * each of them; one that is not stopped says so on stdout and passes the
- * check, so a test expecting the stop fails loudly.
+ * Shared by the hostile SIMVIRTIO drivers (guests/test/hostile_*.c): each
+ * breaks one protocol rule, for tests/integration/simvirtio.bats. The VMM
+ * must stop each of them; one that is not stopped says so on stdout and
+ * passes the check, so a test expecting the stop fails loudly.
  */
 #ifndef SIMVMM_GUEST_HOSTILE_H
 #define SIMVMM_GUEST_HOSTILE_H
