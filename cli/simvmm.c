@@ -5,6 +5,7 @@
  * prints usage and decides exit statuses; the library reports and returns.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -353,6 +354,11 @@ static int cmd_run(int argc, char **argv)
 	if (!o.entry_set)
 		o.entry = o.load_addr;
 
+	/* Checked before any open: a closed stdin would become /dev/kvm's fd. */
+	svp.in_fd = fcntl(STDIN_FILENO, F_GETFD) < 0 ? -1 : STDIN_FILENO;
+	svp.out_fd = STDOUT_FILENO;
+	svp.transport = o.transport;
+
 	block_stop_signals(&stop);
 
 	status = EXIT_SETUP;
@@ -368,9 +374,6 @@ static int cmd_run(int argc, char **argv)
 		pr_err("attaching devices: %s", strerror(-err));
 		goto out;
 	}
-	svp.transport = o.transport;
-	svp.out_fd = STDOUT_FILENO;
-	svp.in_fd = STDIN_FILENO;
 	if (simvirtio_attach(vm, &svp, NULL))
 		goto out;
 	if (vcpu_create(vm, 0, &vcpu) ||

@@ -140,6 +140,17 @@ no_ring_exits() {
 	done
 }
 
+@test "echo: a closed stdin is no input, and no error" {
+	for t in exit poll; do
+		# Closed inside bash -c: bats' own pipes would take fd 0.
+		run --separate-stderr bash -c "'$SIMVMM' run --transport $t echo <&-"
+		[ "$status" -eq 0 ]
+		[ -z "$output" ]
+		[[ "$stderr" != *warning* ]]
+		[[ "$stderr" == *"TX 0 bytes, RX 0 bytes"* ]]
+	done
+}
+
 @test "echo: 3000 bytes, many times the queue, come back byte for byte" {
 	head -c 3000 /dev/urandom >"$BATS_TEST_TMPDIR/in"
 	for t in exit poll; do
