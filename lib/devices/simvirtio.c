@@ -123,10 +123,11 @@ static void full_reset(struct simvirtio *sv)
 	devtable_publish(sv, false);
 }
 
+/* The VMM's own wake-up, kept apart from the driver's kicks it counts. */
 static void wake_poller(struct simvirtio *sv)
 {
-	if (sv->kick_fd >= 0)
-		(void)eventfd_write(sv->kick_fd, 1);
+	if (sv->wake_fd >= 0)
+		(void)eventfd_write(sv->wake_fd, 1);
 }
 
 static void write_out(struct simvirtio *sv, const uint8_t *buf, size_t n)
@@ -586,28 +587,32 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-/* Sleep until a kick, input (when RX can take it) or the stop request. */
+/*
+ * Sleep until a kick, a wake-up from the vCPU thread, input (when RX can
+ * take it) or the stop request.
+ */
 static void poller_sleep(struct simvirtio *sv)
 {
-	struct pollfd pfd[3];
-	eventfd_t kicks;
-	nfds_t n = 2;
+	struct pollfd pfd[4];
+	nfds_t i, n = 3;
+	eventfd_t v;
 
 	pfd[0].fd = sv->kick_fd;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = sv->stop_fd;
-	pfd[1].events = POLLIN;
+	pfd[1].fd = sv->wake_fd;
+	pfd[2].fd = sv->stop_fd;
 	pthread_mutex_lock(&sv->lock);
 	if (sv->state == SV_READY && !sv->in_eof &&
-	    simq_count(QLEN, sv->rx_shadow.head, sv->rx_shadow.tail) < QLEN - 1) {
-		pfd[2].fd = sv->in_fd;
-		pfd[2].events = POLLIN;
-		n = 3;
-	}
+	    simq_count(QLEN, sv->rx_shadow.head, sv->rx_shadow.tail) < QLEN - 1)
+		pfd[n++].fd = sv->in_fd;
 	pthread_mutex_unlock(&sv->lock);
-	if (poll(pfd, n, -1) > 0 && (pfd[0].revents & POLLIN) &&
-	    eventfd_read(sv->kick_fd, &kicks) == 0)
-		sv->stats.kicks += kicks;
+	for (i = 0; i < n; i++)
+		pfd[i].events = POLLIN;
+	if (poll(pfd, n, -1) <= 0)
+		return;
+	if ((pfd[0].revents & POLLIN) && eventfd_read(sv->kick_fd, &v) == 0)
+		sv->stats.kicks += v;
+	if (pfd[1].revents & POLLIN)
+		(void)eventfd_read(sv->wake_fd, &v);
 }
 
 /*
@@ -662,12 +667,17 @@ static int assign_ioeventfd(struct simvirtio *sv, uint64_t addr, bool assign)
 
 static void poll_teardown(struct simvirtio *sv)
 {
+	eventfd_t late;
+
 	if (sv->poller_started) {
 		__atomic_store_n(&sv->stopping, true, __ATOMIC_RELEASE);
 		(void)eventfd_write(sv->stop_fd, 1);
 		pthread_join(sv->poller, NULL);
 		sv->poller_started = false;
 	}
+	/* Kicks that came while the poller was awake are still counted. */
+	if (sv->kick_fd >= 0 && eventfd_read(sv->kick_fd, &late) == 0)
+		sv->stats.kicks += late;
 	if (sv->ioeventfds) {
 		assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_Q0_CTL,
 				 false);
@@ -681,9 +691,12 @@ static void poll_teardown(struct simvirtio *sv)
 	}
 	if (sv->kick_fd >= 0)
 		close(sv->kick_fd);
+	if (sv->wake_fd >= 0)
+		close(sv->wake_fd);
 	if (sv->stop_fd >= 0)
 		close(sv->stop_fd);
 	sv->kick_fd = -1;
+	sv->wake_fd = -1;
 	sv->stop_fd = -1;
 }
 
@@ -692,8 +705,9 @@ static int poll_setup(struct simvirtio *sv)
 	int err;
 
 	sv->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	sv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	sv->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (sv->kick_fd < 0 || sv->stop_fd < 0) {
+	if (sv->kick_fd < 0 || sv->wake_fd < 0 || sv->stop_fd < 0) {
 		err = -errno;
 		pr_err("simvirtio: eventfd: %s", strerror(-err));
 		return err;
@@ -766,6 +780,7 @@ int simvirtio_attach(struct vm *vm, const struct simvirtio_params *p,
 	sv->in_eof = p->in_fd < 0;
 	sv->slot = -1;
 	sv->kick_fd = -1;
+	sv->wake_fd = -1;
 	sv->stop_fd = -1;
 	pthread_mutex_init(&sv->lock, NULL);
 

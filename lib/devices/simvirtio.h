@@ -50,7 +50,7 @@ enum simvirtio_state {
 struct simvirtio_stats {
 	uint64_t config_exits;	/* MMIO exits on the register page */
 	uint64_t ring_exits;	/* MMIO exits on the ring page */
-	uint64_t kicks;		/* ioeventfd notifies (poll transport) */
+	uint64_t kicks;		/* driver notifies (ioeventfd), poll only */
 	uint64_t tx_bytes;	/* data bytes taken from TX in READY */
 	uint64_t rx_bytes;	/* data bytes put on RX */
 };
@@ -86,6 +86,7 @@ struct simvirtio {
 	/* Poll transport only. */
 	int slot;		/* KVM slot of the ring page, or -1 */
 	int kick_fd;		/* ioeventfd target: the driver's notify */
+	int wake_fd;		/* the vCPU thread's wake-up (state changes) */
 	int stop_fd;		/* tells the poller to leave */
 	bool ioeventfds;	/* both ioeventfds assigned */
 	bool poller_started;
