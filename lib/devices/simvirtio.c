@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -702,6 +703,7 @@ static void poll_teardown(struct simvirtio *sv)
 
 static int poll_setup(struct simvirtio *sv)
 {
+	sigset_t all, old;
 	int err;
 
 	sv->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -734,8 +736,16 @@ static int poll_setup(struct simvirtio *sv)
 	}
 	sv->ioeventfds = true;
 
-	/* The thread inherits our signal mask: the stop signals stay blocked. */
+	/*
+	 * The poller must never take a signal: the stop signals belong to
+	 * the vCPU loop. Threads inherit the creator's mask, so create it
+	 * with everything blocked (the command line has blocked the stop
+	 * signals already; this also holds for other callers).
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = -pthread_create(&sv->poller, NULL, poller_main, sv);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		pr_err("simvirtio: starting the poller thread: %s",
 		       strerror(-err));

@@ -99,8 +99,8 @@ struct simvirtio {
 /*
  * Create the device, register its window on @vm's MMIO bus, hand it to
  * @vm (destroyed by vm_destroy) and, for the poll transport, map the ring
- * page, assign the ioeventfds and start the poller. The caller must have
- * blocked its stop signals: the poller inherits the mask. Returns 0 or a
+ * page, assign the ioeventfds and start the poller (which blocks every
+ * signal, so signals always reach the vCPU thread). Returns 0 or a
  * negative errno (reported).
  */
 int simvirtio_attach(struct vm *vm, const struct simvirtio_params *p,
