@@ -167,7 +167,7 @@ static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
 			protocol_error(sv, "'C' on TX before 'R': the handshake starts with 'R'");
 		} else {
 			protocol_error(sv, "data (0x%02x) on TX before DEVICE_READY: the handshake starts with 'R'",
-				  c);
+				       c);
 		}
 		break;
 	case SV_RESET:
@@ -175,7 +175,7 @@ static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
 			sv->acked = false;
 		} else if (c != 'C') {
 			protocol_error(sv, "data (0x%02x) on TX before DEVICE_READY: expected 'C' after 'R'",
-				  c);
+				       c);
 		} else if (!sv->acked) {
 			protocol_error(sv, "'C' on TX before the driver set DRIVER_ACK");
 		} else {
@@ -186,7 +186,7 @@ static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
 		break;
 	case SV_CONFIG:
 		protocol_error(sv, "data (0x%02x) on TX before DEVICE_READY: the driver must set DRIVER_OK first",
-			  c);
+			       c);
 		break;
 	case SV_READY:
 		out[(*n)++] = c;
@@ -207,14 +207,14 @@ static bool tx_head_ok(struct simvirtio *sv, unsigned int head)
 
 	if (head >= QLEN) {
 		protocol_error(sv, "TX head %u is outside the queue (max queue len %u)",
-			  head, QLEN);
+			       head, QLEN);
 		return false;
 	}
 	used = simq_count(QLEN, old, tail);
 	moved = simq_count(QLEN, head, old);
 	if (moved > QLEN - 1 - used) {
 		protocol_error(sv, "TX overflow: head moved from %u to %u but only %u of %u slots were free",
-			  old, head, QLEN - 1 - used, QLEN - 1);
+			       old, head, QLEN - 1 - used, QLEN - 1);
 		return false;
 	}
 	return true;
@@ -227,12 +227,12 @@ static bool rx_tail_ok(struct simvirtio *sv, unsigned int tail)
 
 	if (tail >= QLEN) {
 		protocol_error(sv, "RX tail %u is outside the queue (max queue len %u)",
-			  tail, QLEN);
+			       tail, QLEN);
 		return false;
 	}
 	if (simq_count(QLEN, tail, old) > simq_count(QLEN, head, old)) {
 		protocol_error(sv, "RX tail moved from %u to %u, past head %u: the driver consumed elements the device never produced",
-			  old, tail, head);
+			       old, tail, head);
 		return false;
 	}
 	return true;
@@ -322,12 +322,12 @@ static unsigned int service_locked(struct simvirtio *sv, int wait_ms)
 	/* The device's own indices: the driver must never write them. */
 	if (shared_load(&r->tx.tail) != sv->tx_shadow.tail) {
 		protocol_error(sv, "the driver wrote the device-owned TX tail (%u, the device has %u)",
-			  shared_load(&r->tx.tail), sv->tx_shadow.tail);
+			       shared_load(&r->tx.tail), sv->tx_shadow.tail);
 		return 0;
 	}
 	if (shared_load(&r->rx.head) != sv->rx_shadow.head) {
 		protocol_error(sv, "the driver wrote the device-owned RX head (%u, the device has %u)",
-			  shared_load(&r->rx.head), sv->rx_shadow.head);
+			       shared_load(&r->rx.head), sv->rx_shadow.head);
 		return 0;
 	}
 
@@ -380,7 +380,7 @@ static void driver_status_write(struct simvirtio *sv, uint32_t v)
 	case DRIVER:
 		if (sv->state != SV_RESET) {
 			protocol_error(sv, "driver status 0x%02x (DRIVER_ACK/DRIVER) while the device status is 0x%02x: it is valid only after 'R' and before 'C'",
-				  v, simvirtio_device_status(sv));
+				       v, simvirtio_device_status(sv));
 			break;
 		}
 		sv->driver_status = v;
@@ -389,7 +389,7 @@ static void driver_status_write(struct simvirtio *sv, uint32_t v)
 	case DRIVER_OK:
 		if (sv->state != SV_CONFIG) {
 			protocol_error(sv, "DRIVER_OK while the device status is 0x%02x, not DEVICE_CONFIG",
-				  simvirtio_device_status(sv));
+				       simvirtio_device_status(sv));
 			break;
 		}
 		sv->driver_status = v;
@@ -450,8 +450,8 @@ static void config_access(struct simvirtio *sv, uint64_t off, void *data,
 			break;
 	if (i == ARRAY_SIZE(regs)) {
 		protocol_error(sv, "%s of %u byte(s) at config offset 0x%llx matches no register: each register is accessed alone, at its own width",
-			  is_write ? "write" : "read", len,
-			  (unsigned long long)off);
+			       is_write ? "write" : "read", len,
+			       (unsigned long long)off);
 		if (!is_write)
 			memset(data, 0xff, len);
 		return;
@@ -464,7 +464,7 @@ static void config_access(struct simvirtio *sv, uint64_t off, void *data,
 	memcpy(&v, data, len);
 	if (!regs[i].writable) {
 		protocol_error(sv, "write of 0x%x to the read-only %s register",
-			  v, regs[i].name);
+			       v, regs[i].name);
 		return;
 	}
 	if (sv->state == SV_ERROR)
@@ -517,7 +517,7 @@ static bool tx_slots_ok(struct simvirtio *sv, unsigned int first,
 		slot = first + i;
 		if (simq_count(QLEN, slot, head) >= free) {
 			protocol_error(sv, "TX overflow: the driver wrote slot %u, which is not free (head %u, tail %u; the queue holds at most %u elements)",
-				  slot, head, tail, QLEN - 1);
+				       slot, head, tail, QLEN - 1);
 			return false;
 		}
 	}
@@ -560,7 +560,7 @@ static void rings_access(struct simvirtio *sv, uint64_t off, void *data,
 			memcpy(page + off, data, len);
 	} else {
 		protocol_error(sv, "write of %u byte(s) to ring-page offset 0x%llx (%s): the driver may write only the TX head, the RX tail and free TX slots",
-			  len, (unsigned long long)off, ring_field(off));
+			       len, (unsigned long long)off, ring_field(off));
 	}
 }
 
