@@ -269,6 +269,14 @@ run_hostile() {
 	done
 }
 
+@test "hostile: RX tail moved past the head (exit, poll)" {
+	for t in exit poll; do
+		run_hostile rx_tail "$t" \
+			"RX tail moved from 0 to 5, past head 0: the driver consumed elements the device never produced"
+		[ -z "$output" ]
+	done
+}
+
 @test "hostile: a driver using a longer queue than max queue len (exit, poll)" {
 	# Exit: the device sees every head store, so it stops at the first
 	# bad one. The 125 bytes that fitted were good data.
