@@ -104,14 +104,18 @@ $(BUILD)/guests/$(1)/crt.o: guests/crt/crt$(1).S
 	@mkdir -p $$(dir $$@)
 	$(CC) $(GUEST_FLAGS_$(1)) $(GUEST_CFLAGS) -c $$< -o $$@
 GUEST_LIB_OBJS_$(1) := $(GUEST_LIB_SRCS:guests/%.c=$(BUILD)/guests/$(1)/%.o)
+# An archive, so a guest links only the parts of the library it uses.
+$(BUILD)/guests/$(1)/libguest.a: $$(GUEST_LIB_OBJS_$(1))
+	rm -f $$@
+	ar rcs $$@ $$^
 endef
 $(foreach m,16 32 64,$(eval $(call guest_mode_rules,$(m))))
 
 # NAME.elf from its object, plus crt and library for C guests
 define guest_rules
-$(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(call guest_src,$(1)).o $(if $(wildcard guests/$(call guest_src,$(1)).c),$(BUILD)/guests/$(2)/crt.o $(GUEST_LIB_OBJS_$(2))) $(GUEST_LD)
+$(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(call guest_src,$(1)).o $(if $(wildcard guests/$(call guest_src,$(1)).c),$(BUILD)/guests/$(2)/crt.o $(BUILD)/guests/$(2)/libguest.a) $(GUEST_LD)
 	@mkdir -p $$(dir $$@)
-	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib -T $(GUEST_LD) -o $$@ $$(filter %.o,$$^)
+	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib -T $(GUEST_LD) -o $$@ $$(filter %.o %.a,$$^)
 endef
 $(foreach g,$(GUESTS_16),$(eval $(call guest_rules,$(g),16)))
 $(foreach g,$(GUESTS_32),$(eval $(call guest_rules,$(g),32)))
