@@ -74,7 +74,7 @@ help:
 	@echo "make test       install test dependencies (as root), build, run every test"
 	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
 	@echo "make clean      remove $(BUILD)/"
-	@echo "options: SANITIZE=1 (ASan+UBSan), USE_POOLING=1"
+	@echo "options: SANITIZE=1 (ASan+UBSan), USE_POOLING=1 (SIMVIRTIO: poll transport by default)"
 
 # host objects
 $(BUILD)/host/%.o: %.c
