@@ -60,11 +60,11 @@ struct simvirtio {
 	enum simvirtio_transport transport;
 	int out_fd;
 	int in_fd;
+
+	/* Shared by the vCPU thread and the poller: under lock. */
+	pthread_mutex_t lock;
 	bool in_eof;		/* input ended (or there is none) */
 	bool out_error;		/* writing TX data failed; dropping it */
-
-	/* Everything below is shared with the poller thread: under lock. */
-	pthread_mutex_t lock;
 	enum simvirtio_state state;
 	bool acked;		/* DRIVER_ACK (or DRIVER) written since 'R' */
 	bool stop_asked;	/* vm_request_stop done for the error */
@@ -90,9 +90,10 @@ struct simvirtio {
 	int stop_fd;		/* tells the poller to leave */
 	bool ioeventfds;	/* both ioeventfds assigned */
 	bool poller_started;
-	bool stopping;
+	bool stopping;		/* atomic: the poller's exit request */
 	pthread_t poller;
 
+	/* Each counter has one writer; read once the poller is joined. */
 	struct simvirtio_stats stats;
 };
 
