@@ -510,6 +510,38 @@ static void test_poll_head_out_of_range(void **state)
 	assert_stopped(f, "TX head 4096 is outside the queue (max queue len 128)");
 }
 
+static int dummy_handler(void *owner, uint64_t offset, void *data,
+			 uint32_t len, bool is_write)
+{
+	(void)owner;
+	(void)offset;
+	(void)data;
+	(void)len;
+	(void)is_write;
+	return 0;
+}
+
+/* A window that overlaps a registered device is refused, without leaks. */
+static void test_attach_refuses_taken_window(void **state)
+{
+	struct simvirtio_params p = { SIMVIRTIO_EXIT, -1, -1 };
+	struct simvirtio *sv = NULL;
+	struct vm vm;
+
+	(void)state;
+	memset(&vm, 0, sizeof(vm));
+	vm.fd = -1;
+	bus_init(&vm.bus);
+	assert_int_equal(bus_register(&vm.bus, BUS_MMIO,
+				      SIMVIRTIO_RINGS_ADDR, 1, dummy_handler,
+				      NULL, "squatter"), 0);
+	assert_int_equal(simvirtio_attach(&vm, &p, &sv), -EEXIST);
+	assert_null(sv);
+	/* The VM owns what was attached and frees it at destroy. */
+	assert_int_equal(vm.nr_devices, 1);
+	vm.devices[0].destroy(vm.devices[0].priv);
+}
+
 static void test_transport_names(void **state)
 {
 	enum simvirtio_transport t;
@@ -549,6 +581,7 @@ int main(void)
 		DEV_TEST(test_poll_service),
 		DEV_TEST(test_poll_driver_moves_device_index),
 		DEV_TEST(test_poll_head_out_of_range),
+		cmocka_unit_test(test_attach_refuses_taken_window),
 		cmocka_unit_test(test_transport_names),
 	};
 
