@@ -11,6 +11,10 @@
 GUEST_IMAGE(hello16);
 GUEST_IMAGE(hello32);
 GUEST_IMAGE(hello64);
+GUEST_IMAGE(simvirtio16);
+GUEST_IMAGE(simvirtio32);
+GUEST_IMAGE(simvirtio);
+GUEST_IMAGE(echo);
 
 #define GUEST(n, m, checked, purpose) \
 	{ #n, CPU_MODE_##m, purpose, guest_##n, guest_##n##_end, checked }
@@ -22,6 +26,14 @@ static const struct builtin_guest builtins[] = {
 	      "32-bit protected mode, assembly: same contract as hello16"),
 	GUEST(hello64, LONG, true,
 	      "64-bit long mode, C on the guest library: same contract"),
+	GUEST(simvirtio, LONG, true,
+	      "SIMVIRTIO handshake, sends Ana are mere on TX, stores 42, halts"),
+	GUEST(simvirtio16, REAL, true,
+	      "the simvirtio flow in real mode (window through FS=0xffff)"),
+	GUEST(simvirtio32, PROTECTED, true,
+	      "the simvirtio flow in 32-bit protected mode"),
+	GUEST(echo, LONG, true,
+	      "SIMVIRTIO: sends RX (simvmm's stdin) back on TX until EOF"),
 };
 
 const struct builtin_guest *builtin_find(const char *name)

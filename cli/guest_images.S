@@ -16,5 +16,9 @@ guest_\name\()_end:
 	guest	hello16
 	guest	hello32
 	guest	hello64
+	guest	simvirtio16
+	guest	simvirtio32
+	guest	simvirtio
+	guest	echo
 
 	.section .note.GNU-stack, "", @progbits

@@ -5,6 +5,7 @@
  * prints usage and decides exit statuses; the library reports and returns.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 #include "../lib/cpu_mode.h"
 #include "../lib/devices/debugcon.h"
 #include "../lib/devices/exit_port.h"
+#include "../lib/devices/simvirtio.h"
 #include "../lib/kvm.h"
 #include "../lib/loader.h"
 #include "../lib/log.h"
@@ -59,6 +61,7 @@ struct run_opts {
 	bool entry_set;
 	uint64_t entry;
 	enum check_policy check;
+	enum simvirtio_transport transport;
 };
 
 static void print_usage(FILE *f)
@@ -89,12 +92,16 @@ static void print_usage(FILE *f)
 		"      --check            after hlt, require RAX = 42 and the 32-bit word at\n"
 		"                         0x%x = 42 (default for built-in guests)\n"
 		"      --no-check         halting is success (default for image files)\n"
+		"      --transport T      SIMVIRTIO transport: exit (every ring access\n"
+		"                         is a VM exit) or poll (shared rings, a host\n"
+		"                         thread, ioeventfd notifies); default: %s\n"
 		"  -q, --quiet            print only errors and warnings on stderr\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
 		"\n"
 		"The guest's debug-console output (port 0x%x) goes to stdout untouched;\n"
-		"everything simvmm says goes to stderr.\n"
+		"everything simvmm says goes to stderr. SIMVIRTIO TX data goes to stdout,\n"
+		"and stdin feeds SIMVIRTIO RX (end of file ends the RX stream).\n"
 		"\n"
 		"Exit status:\n"
 		"  0    the guest halted (and passed its check) or exited with status 0\n"
@@ -102,7 +109,9 @@ static void print_usage(FILE *f)
 		"       device protocol error, or a non-zero status on port 0x%x\n"
 		"  2    usage or setup error: bad option, unreadable image, no usable KVM\n"
 		"  128+N  stopped by signal N (SIGINT, SIGTERM, SIGHUP)\n",
-		SIMVMM_LOAD_ADDR, SIMVMM_CHECK_ADDR, SIMVMM_DEBUGCON_PORT,
+		SIMVMM_LOAD_ADDR, SIMVMM_CHECK_ADDR,
+		simvirtio_transport_name(SIMVIRTIO_DEFAULT_TRANSPORT),
+		SIMVMM_DEBUGCON_PORT,
 		SIMVMM_EXIT_PORT);
 }
 
@@ -139,6 +148,7 @@ enum {
 	OPT_ENTRY,
 	OPT_CHECK,
 	OPT_NO_CHECK,
+	OPT_TRANSPORT,
 };
 
 static const struct option run_options[] = {
@@ -152,6 +162,7 @@ static const struct option run_options[] = {
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
+	{ "transport", required_argument, NULL, OPT_TRANSPORT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -165,6 +176,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mem_size = SIMVMM_MEM_DEFAULT;
 	o->load_addr = SIMVMM_LOAD_ADDR;
+	o->transport = SIMVIRTIO_DEFAULT_TRANSPORT;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:M:t:qh", run_options,
@@ -220,6 +232,11 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_NO_CHECK:
 			o->check = CHECK_OFF;
+			break;
+		case OPT_TRANSPORT:
+			if (simvirtio_transport_parse(optarg, &o->transport))
+				return usage_error("unknown --transport '%s': use exit or poll",
+						   optarg);
 			break;
 		case 'q':
 			log_set_quiet(true);
@@ -368,6 +385,7 @@ static int cmd_run(int argc, char **argv)
 	const struct builtin_guest *bg;
 	struct vcpu_result res;
 	struct vcpu *vcpu = NULL;
+	struct simvirtio_params svp;
 	struct vm *vm = NULL;
 	struct run_opts o;
 	const void *img;
@@ -408,6 +426,11 @@ static int cmd_run(int argc, char **argv)
 	if (!o.entry_set)
 		o.entry = o.load_addr;
 
+	/* Checked before any open: a closed stdin would become /dev/kvm's fd. */
+	svp.in_fd = fcntl(STDIN_FILENO, F_GETFD) < 0 ? -1 : STDIN_FILENO;
+	svp.out_fd = STDOUT_FILENO;
+	svp.transport = o.transport;
+
 	status = EXIT_SETUP;
 	/* Before the guest runs: a bad path must not cost a whole run. */
 	if (o.stats_file) {
@@ -438,6 +461,8 @@ static int cmd_run(int argc, char **argv)
 		pr_err("attaching devices: %s", strerror(-err));
 		goto out;
 	}
+	if (simvirtio_attach(vm, &svp, NULL))
+		goto out;
 	if (vcpu_create(vm, 0, &vcpu) ||
 	    loader_place(vm, o.mode, o.load_addr, img, len, o.guest) ||
 	    cpu_mode_setup(vcpu, o.mode, o.entry) ||

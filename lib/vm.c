@@ -174,6 +174,46 @@ int vm_attach_device(struct vm *vm, const char *name, void *priv,
 	return 0;
 }
 
+/* Device slots follow the RAM slots' numbers, well clear of them. */
+#define VM_DEV_SLOT_BASE 8
+#define VM_DEV_SLOT_MAX 8
+
+int vm_map_device_memory(struct vm *vm, uint64_t gpa, uint64_t size, void *hva)
+{
+	struct kvm_userspace_memory_region region = {
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+	int err;
+
+	if (vm->nr_dev_slots == VM_DEV_SLOT_MAX)
+		return -ENOSPC;
+	region.slot = VM_DEV_SLOT_BASE + vm->nr_dev_slots;
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+		err = -errno;
+		pr_err("KVM_SET_USER_MEMORY_REGION (device slot %u, 0x%llx bytes at 0x%llx): %s",
+		       region.slot, (unsigned long long)size,
+		       (unsigned long long)gpa, strerror(-err));
+		return err;
+	}
+	vm->nr_dev_slots++;
+	return region.slot;
+}
+
+void vm_unmap_device_memory(struct vm *vm, int slot, uint64_t gpa)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = slot,
+		.guest_phys_addr = gpa,
+		.memory_size = 0,	/* size 0 deletes the slot */
+	};
+
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		pr_warn("deleting device memory slot %d: %s", slot,
+			strerror(errno));
+}
+
 void vm_request_stop(struct vm *vm, enum vm_stop why, uint32_t code)
 {
 	if (vm->stop != VM_RUNNING)

@@ -40,6 +40,7 @@ struct vm {
 	uint64_t mem_size;
 	struct vm_slot slots[2];
 	unsigned int nr_slots;
+	unsigned int nr_dev_slots;	/* device memory, see vm_map_device_memory */
 	int vcpu_mmap_size;
 	struct bus bus;
 	struct vm_device devices[VM_MAX_DEVICES];
@@ -77,6 +78,18 @@ uint64_t vm_ram_room(const struct vm *vm, uint64_t gpa);
 int __attribute__((warn_unused_result))
 vm_attach_device(struct vm *vm, const char *name, void *priv,
 		 void (*destroy)(void *priv));
+
+/*
+ * Make @size bytes of host memory at @hva (page aligned) guest memory at
+ * @gpa for a device, e.g. a shared ring page inside the device hole. It is
+ * not RAM: vm_gpa_to_hva() and the loader never see it. Returns the KVM
+ * slot number (>= 0) or a negative errno (reported).
+ */
+int __attribute__((warn_unused_result))
+vm_map_device_memory(struct vm *vm, uint64_t gpa, uint64_t size, void *hva);
+
+/* Remove a slot made by vm_map_device_memory(). */
+void vm_unmap_device_memory(struct vm *vm, int slot, uint64_t gpa);
 
 /* Ask the vCPU loop to stop after the current exit. The first ask wins. */
 void vm_request_stop(struct vm *vm, enum vm_stop why, uint32_t code);

@@ -13,6 +13,9 @@
  *   ...                  guest image, then free RAM
  *   0x100000             top of the 32/64-bit stack (RSP = 1 MiB)
  *   0x100000 - 0x1fffff  device hole: MMIO only, never RAM
+ *     0x100000 - 0x101fff  SIMVIRTIO window (registers, then rings;
+ *                          the ring page is a RAM slot under the poll
+ *                          transport, see simvirtio.h)
  *   0x200000 -           RAM above the first MiB, when --memory > 1 MiB
  */
 #ifndef SIMVMM_MEMMAP_H

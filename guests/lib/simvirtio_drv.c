@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Guest library: the SIMVIRTIO driver, for real, protected and long mode. */
+#include <simvirtio_drv.h>
+
+/*
+ * While waiting on a ring (RAM in the poll transport), look at the device
+ * status register every this many spins: a device that found a violation
+ * never moves its index again, and the status read (an exit) is how the
+ * driver, and the VMM's vCPU loop, learn about it.
+ */
+#define SV_SPINS_PER_CHECK 256
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("pause" : : : "memory");
+}
+
+/*
+ * A pointer the compiler cannot see through: GCC 12 warns on accesses to
+ * small constant addresses, which is what fixed guest-physical ones are.
+ */
+static inline uintptr_t launder(uintptr_t v)
+{
+	__asm__("" : "+r"(v));
+	return v;
+}
+
+/* Pointer into the window for guest-physical @gpa. */
+#ifdef SIMVIRTIO_RM_BASE
+static inline uintptr_t window_off(uint32_t gpa)
+{
+	return launder(gpa - SIMVIRTIO_RM_BASE);
+}
+#else
+static inline uintptr_t window_off(uint32_t gpa)
+{
+	return launder(gpa);
+}
+#endif
+
+uint8_t simvirtio_read_device_status(struct simvirtio_drv *d)
+{
+	d->dev.device_status = d->cfg->device_status;
+	return d->dev.device_status;
+}
+
+void simvirtio_write_driver_status(struct simvirtio_drv *d, uint8_t v)
+{
+	d->cfg->driver_status = v;
+	d->dev.driver_status = v;
+}
+
+int simvirtio_probe(struct simvirtio_drv *d, uint32_t addr)
+{
+	unsigned int len;
+
+#ifdef SIMVIRTIO_RM_BASE
+	if (addr < SIMVIRTIO_RM_BASE ||
+	    addr - SIMVIRTIO_RM_BASE + SIMVIRTIO_WINDOW_SIZE > 0x10000)
+		return SV_ENODEV;
+	__asm__ volatile("movw %w0, %%fs" : : "r"(SIMVIRTIO_RM_SEG));
+#endif
+	d->addr = addr;
+	d->cfg = (volatile SIMVIRTIO_AS struct simvirtio_config *)
+		window_off(addr + SIMVIRTIO_CONFIG_OFF);
+	d->rings = (volatile SIMVIRTIO_AS struct simvirtio_rings *)
+		window_off(addr + SIMVIRTIO_RINGS_OFF);
+
+	d->dev.magic = d->cfg->magic;
+	if (d->dev.magic != MAGIC_VALUE)
+		return SV_ENODEV;
+	d->cfg->queue_sel = SIMVIRTIO_QUEUE_TX;
+	len = d->cfg->max_queue_len;
+	d->cfg->queue_sel = SIMVIRTIO_QUEUE_RX;
+	/* One length for both queues: the ring page has one layout. */
+	if (len < 2 || len > 255 || d->cfg->max_queue_len != len)
+		return SV_ENODEV;
+	d->dev.max_queue_len = len;
+	d->dev.device_status = d->cfg->device_status;
+	d->dev.driver_status = d->cfg->driver_status;
+
+	d->tx.q_ctrl = &d->rings->tx;
+	d->tx.maxlen = len;
+	d->tx.buffer = (SIMVIRTIO_AS q_elem_t *)d->rings->tx_buf;
+	d->rx.q_ctrl = &d->rings->rx;
+	d->rx.maxlen = len;
+	d->rx.buffer = (SIMVIRTIO_AS q_elem_t *)d->rings->rx_buf;
+	return SV_OK;
+}
+
+void simvirtio_notify_tx(struct simvirtio_drv *d)
+{
+	/*
+	 * Full barrier: our head store must be visible before we load
+	 * needs_kick. Pairs with the device's barrier between its needs_kick
+	 * store and its last look at our head before it sleeps.
+	 */
+	simq_full_barrier();
+	if (d->rings->needs_kick)
+		d->cfg->q0_ctl = 1;
+}
+
+/* The same for RX: tell a sleeping device that there is room again. */
+static void notify_rx(struct simvirtio_drv *d)
+{
+	simq_full_barrier();
+	if (d->rings->needs_kick)
+		d->cfg->q1_ctl = 1;
+}
+
+int simvirtio_put(struct simvirtio_drv *d, q_elem_t c)
+{
+	unsigned int spins = 0;
+	int r;
+
+	for (;;) {
+		r = circ_bbuf_push(&d->tx, c);
+		if (r == SIMQ_OK)
+			return SV_OK;
+		if (r == SIMQ_CORRUPT)
+			return SV_ECORRUPT;
+		/* Full: make sure the device knows there is work, then wait. */
+		simvirtio_notify_tx(d);
+		if (++spins % SV_SPINS_PER_CHECK == 0 &&
+		    simvirtio_read_device_status(d) == DEVICE_ERROR)
+			return SV_EPROTO;
+		cpu_relax();
+	}
+}
+
+int simvirtio_wait_tx(struct simvirtio_drv *d)
+{
+	unsigned int spins = 0;
+
+	while (d->rings->tx.tail != d->rings->tx.head) {
+		if (++spins % SV_SPINS_PER_CHECK == 0 &&
+		    simvirtio_read_device_status(d) == DEVICE_ERROR)
+			return SV_EPROTO;
+		cpu_relax();
+	}
+	/* Whatever the device did with our bytes happened before its tail. */
+	simq_acquire();
+	return simvirtio_read_device_status(d) == DEVICE_ERROR ? SV_EPROTO :
+								 SV_OK;
+}
+
+int simvirtio_send(struct simvirtio_drv *d, const void *buf,
+		   unsigned int len)
+{
+	const q_elem_t *p = buf;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < len; i++) {
+		err = simvirtio_put(d, p[i]);
+		if (err)
+			return err;
+	}
+	simvirtio_notify_tx(d);
+	return simvirtio_wait_tx(d);
+}
+
+int simvirtio_recv(struct simvirtio_drv *d, q_elem_t *c)
+{
+	unsigned int spins = 0;
+	int r;
+
+	for (;;) {
+		r = circ_bbuf_pop(&d->rx, c);
+		if (r == SIMQ_OK) {
+			notify_rx(d);
+			return SV_OK;
+		}
+		if (r == SIMQ_CORRUPT)
+			return SV_ECORRUPT;
+		if (d->rings->rx_eos) {
+			/* EOS was set after the last head: look once more. */
+			simq_acquire();
+			if (circ_bbuf_pop(&d->rx, c) == SIMQ_OK)
+				return SV_OK;
+			return SV_EOS;
+		}
+		if (++spins % SV_SPINS_PER_CHECK == 0 &&
+		    simvirtio_read_device_status(d) == DEVICE_ERROR)
+			return SV_EPROTO;
+		cpu_relax();
+	}
+}
+
+uint32_t simvirtio_raw_read(struct simvirtio_drv *d, unsigned int off,
+			    unsigned int len)
+{
+	uintptr_t p = (uintptr_t)d->cfg + off;
+
+	switch (len) {
+	case 1:
+		return *(volatile SIMVIRTIO_AS uint8_t *)p;
+	case 2:
+		return *(volatile SIMVIRTIO_AS uint16_t *)p;
+	default:
+		return *(volatile SIMVIRTIO_AS uint32_t *)p;
+	}
+}
+
+int simvirtio_in_table(uint64_t addr)
+{
+	const volatile device_table_t *t = (const volatile device_table_t *)
+		launder(SIMVMM_DEVTABLE_ADDR);
+	unsigned int i, n = t->count;
+
+	if (n > SIMVIRTIO_MAX_DEVICES)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (t->device_addresses[i] == addr)
+			return 1;
+	return 0;
+}
+
+/* One control byte on TX, then wait for the device to act on it. */
+static int send_ctl(struct simvirtio_drv *d, q_elem_t c)
+{
+	return simvirtio_send(d, &c, 1);
+}
+
+int simvirtio_start(struct simvirtio_drv *d)
+{
+	int err;
+
+	/* 'R': the device resets itself; DEVICE_RESET once it took it. */
+	err = send_ctl(d, 'R');
+	if (err)
+		return err;
+	if (simvirtio_read_device_status(d) != DEVICE_RESET)
+		return SV_EPROTO;
+	simvirtio_write_driver_status(d, DRIVER_ACK);
+
+	/* 'C': the device configures itself and enters the device table. */
+	err = send_ctl(d, 'C');
+	if (err)
+		return err;
+	if (simvirtio_read_device_status(d) != DEVICE_CONFIG)
+		return SV_EPROTO;
+	if (!simvirtio_in_table(d->addr))
+		return SV_ENOENT;
+
+	/* DRIVER_OK: the device is READY before the write completes. */
+	simvirtio_write_driver_status(d, DRIVER_OK);
+	if (simvirtio_read_device_status(d) != DEVICE_READY)
+		return SV_EPROTO;
+	return SV_OK;
+}
