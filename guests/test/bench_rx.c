@@ -2,26 +2,32 @@
 /*
  * Bench only (`make bench`, bench/bench.c): receives RX until the stream
  * ends, which must be exactly BENCH_STREAM_BYTES bytes of the bench
- * pattern (checked by their count and sum), then halts with the check
- * values.
+ * pattern, then halts with the check values. The first and last byte of
+ * every read are checked against their stream offset (a lost, doubled or
+ * reordered run shows there), not every byte: a per-byte check would cost
+ * the guest more instructions than the transport it measures.
  */
 #include "bench_stream.h"
 
+#define CHUNK 4096
+
 int main(void)
 {
+	q_elem_t buf[CHUNK];
 	struct simvirtio_drv d;
-	uint32_t n = 0, sum = 0;
-	q_elem_t c;
-	int err;
+	uint32_t n = 0;
+	int got;
 
 	bench_start(&d);
-	while (!(err = simvirtio_recv(&d, &c))) {
-		sum += c;
-		n++;
+	while ((got = simvirtio_read(&d, buf, CHUNK)) > 0) {
+		if (buf[0] != (n & 0xff) ||
+		    buf[got - 1] != ((n + got - 1) & 0xff))
+			guest_exit(BENCH_EXIT_DATA);
+		n += got;
 	}
-	if (err != SV_EOS)
+	if (got != SV_EOS)
 		guest_exit(BENCH_EXIT_STREAM);
-	if (n != BENCH_STREAM_BYTES || sum != BENCH_STREAM_SUM)
+	if (n != BENCH_STREAM_BYTES)
 		guest_exit(BENCH_EXIT_DATA);
 	guest_store_check();
 	return SIMVMM_CHECK_VALUE;

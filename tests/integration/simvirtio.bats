@@ -24,10 +24,10 @@ run_flow() {
 	[[ "$stderr" == *"TX 13 bytes, RX 0 bytes"* ]]
 }
 
-# Exit transport: every ring access exits; the count is exact (4 exits a
-# byte, 3 per send; see docs/simvirtio.md "What each transport costs").
+# Exit transport: every ring access exits; the count is exact (1 exit a
+# byte, 6 per send; see docs/simvirtio.md "What each transport costs").
 exits_exact() {
-	[[ "$stderr" == *"simvirtio: 15 config exits, 69 ring exits, 0 kicks;"* ]]
+	[[ "$stderr" == *"simvirtio: 15 config exits, 33 ring exits, 0 kicks;"* ]]
 }
 
 # Poll transport: the rings never exit; config accesses still do.
@@ -36,7 +36,7 @@ no_ring_exits() {
 	[[ "$stderr" =~ simvirtio:\ [2-9][0-9]\ config\ exits,\ 0\ ring\ exits ]]
 }
 
-@test "simvirtio (long mode), exit transport: Ana are mere, 69 ring exits" {
+@test "simvirtio (long mode), exit transport: Ana are mere, 33 ring exits" {
 	run_flow simvirtio exit
 	exits_exact
 }

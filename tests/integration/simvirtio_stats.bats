@@ -48,7 +48,7 @@ ring_exits() {
 
 # The exit transport is synchronous, so its counts are exact: see
 # docs/simvirtio.md, "What each transport costs".
-@test "simvirtio, exit transport: exactly 15 register and 69 ring-page exits" {
+@test "simvirtio, exit transport: exactly 15 register and 33 ring-page exits" {
 	for g in simvirtio simvirtio32 simvirtio16; do
 		f=$BATS_TEST_TMPDIR/$g.json
 		run --separate-stderr "$SIMVMM" run -q --transport exit \
@@ -57,9 +57,9 @@ ring_exits() {
 		[ "$output" = "Ana are mere" ]
 		[ "$(jget "$f" 'd["sites_dropped"]')" = 0 ]
 		[ "$(reg_exits "$f")" = 15 ]
-		[ "$(ring_exits "$f")" = 69 ]
+		[ "$(ring_exits "$f")" = 33 ]
 		[ "$(jget "$f" 'd["exits"]')" = \
-		  "{'total': 85, 'io': 0, 'hlt': 1, 'mmio': 84}" ]
+		  "{'total': 49, 'io': 0, 'hlt': 1, 'mmio': 48}" ]
 	done
 }
 
