@@ -72,10 +72,18 @@ int simvirtio_probe(struct simvirtio_drv *d, uint32_t addr)
 	d->cfg->queue_sel = SIMVIRTIO_QUEUE_TX;
 	len = d->cfg->max_queue_len;
 	d->cfg->queue_sel = SIMVIRTIO_QUEUE_RX;
-	/* One length for both queues: the ring page has one layout. */
-	if (len < 2 || len > 255 || d->cfg->max_queue_len != len)
+	/*
+	 * One length for both queues: the ring page has one layout, with
+	 * room for SIMVIRTIO_QUEUE_LEN elements per buffer.
+	 */
+	if (len < 2 || len > SIMVIRTIO_QUEUE_LEN ||
+	    d->cfg->max_queue_len != len)
 		return SV_ENODEV;
-	d->dev.max_queue_len = len;
+	/*
+	 * device_t is the assignment's, with a u8 max_queue_len: it records
+	 * the length saturated at 255. The queues' maxlen is the real one.
+	 */
+	d->dev.max_queue_len = len > 255 ? 255 : len;
 	d->dev.device_status = d->cfg->device_status;
 	d->dev.driver_status = d->cfg->driver_status;
 

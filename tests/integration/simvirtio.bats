@@ -264,7 +264,7 @@ run_hostile() {
 @test "hostile: TX head outside the queue (exit, poll)" {
 	for t in exit poll; do
 		run_hostile bad_index "$t" \
-			"TX head 200 is outside the queue (max queue len 128)"
+			"TX head 2000 is outside the queue (max queue len 1024)"
 		[ -z "$output" ]
 	done
 }
@@ -279,13 +279,13 @@ run_hostile() {
 
 @test "hostile: a driver using a longer queue than max queue len (exit, poll)" {
 	# Exit: the device sees every head store, so it stops at the first
-	# bad one. The 125 bytes that fitted were good data.
+	# bad one. The 1021 bytes that fitted were good data.
 	run_hostile maxlen exit \
-		"TX head 128 is outside the queue (max queue len 128)"
-	[ "$output" = "$(printf 'x%.0s' $(seq 125))" ]
+		"TX head 1024 is outside the queue (max queue len 1024)"
+	[ "$output" = "$(printf 'x%.0s' $(seq 1021))" ]
 	# Poll: the poller sees whichever head the driver reached by then.
 	run_hostile maxlen poll "TX head "
-	[[ "$stderr" =~ TX\ head\ (12[89]|1[3-9][0-9]|20[0-2])\ is\ outside\ the\ queue\ \(max\ queue\ len\ 128\) ]]
+	[[ "$stderr" =~ TX\ head\ (102[4-9]|10[3-9][0-9]|110[0-3])\ is\ outside\ the\ queue\ \(max\ queue\ len\ 1024\) ]]
 	[[ "$output" =~ ^x*$ ]]
 }
 
@@ -307,7 +307,7 @@ run_hostile() {
 
 @test "hostile: TX overflow is caught at the slot write (exit)" {
 	run_hostile overflow exit \
-		"TX overflow: the driver wrote slot 1, which is not free (head 2, tail 2; the queue holds at most 127 elements)"
+		"TX overflow: the driver wrote slot 1, which is not free (head 2, tail 2; the queue holds at most 1023 elements)"
 	[ -z "$output" ]
 }
 
