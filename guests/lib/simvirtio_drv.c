@@ -219,7 +219,12 @@ int simvirtio_write(struct simvirtio_drv *d, const void *buf,
 		else
 			n = maxlen - head - (tail == 0);
 		if (!n) {
-			/* Full: the device was told (below); wait for room. */
+			/*
+			 * Full: make sure the device knows there is work (an
+			 * earlier put may not have told it), then wait.
+			 */
+			if (!spins)
+				simvirtio_notify_tx(d);
 			if (++spins % SV_SPINS_PER_CHECK == 0 &&
 			    simvirtio_read_device_status(d) == DEVICE_ERROR)
 				return SV_EPROTO;
