@@ -9,6 +9,7 @@ set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.8
 set yrange [0:*]
+set xrange [-0.6:1.6]
 set grid ytics
 set key outside top center horizontal
 set ylabel "KiB/s"
