@@ -201,7 +201,7 @@ int simvirtio_write(struct simvirtio_drv *d, const void *buf,
 	volatile SIMVIRTIO_AS queue_control_t *q = d->tx.q_ctrl;
 	unsigned int maxlen = d->tx.maxlen, spins = 0;
 	const q_elem_t *p = buf;
-	unsigned int head, tail, n;
+	unsigned int head, tail, n, first;
 
 	while (len) {
 		/* Each index loaded once, as circ_bbuf_push() does. */
@@ -209,15 +209,8 @@ int simvirtio_write(struct simvirtio_drv *d, const void *buf,
 		tail = q->tail;
 		if (head >= maxlen || tail >= maxlen)
 			return SV_ECORRUPT;
-		/*
-		 * Free slots from head to the end of the buffer or to the
-		 * slot before tail, whichever comes first: one slot always
-		 * stays empty (the full/empty rule).
-		 */
-		if (tail > head)
-			n = tail - head - 1;
-		else
-			n = maxlen - head - (tail == 0);
+		/* Free slots: one always stays empty (the full/empty rule). */
+		n = maxlen - 1 - simq_count(maxlen, head, tail);
 		if (!n) {
 			/*
 			 * Full: make sure the device knows there is work (an
@@ -233,13 +226,18 @@ int simvirtio_write(struct simvirtio_drv *d, const void *buf,
 		}
 		if (n > len)
 			n = len;
+		/* Up to the buffer's end, then the rest from slot 0. */
+		first = maxlen - head < n ? maxlen - head : n;
 		/* The device's reads of these slots came before its tail. */
 		simq_acquire();
-		copy_to_ring(d->tx.buffer + head, p, n);
+		copy_to_ring(d->tx.buffer + head, p, first);
+		if (n > first)
+			copy_to_ring(d->tx.buffer, p + first, n - first);
 		/* The elements are visible before the head that publishes them. */
 		simq_release();
 		head += n;
-		q->head = head == maxlen ? 0 : head;
+		/* One head store (and notify check) for the whole run. */
+		q->head = head >= maxlen ? head - maxlen : head;
 		simvirtio_notify_tx(d);
 		p += n;
 		len -= n;
@@ -259,7 +257,8 @@ int simvirtio_read(struct simvirtio_drv *d, void *buf, unsigned int len)
 {
 	volatile SIMVIRTIO_AS queue_control_t *q = d->rx.q_ctrl;
 	unsigned int maxlen = d->rx.maxlen, spins = 0;
-	unsigned int head, tail, n;
+	unsigned int head, tail, n, first;
+	q_elem_t *p = buf;
 	int last_look = 0;
 
 	if (!len)
@@ -284,17 +283,21 @@ int simvirtio_read(struct simvirtio_drv *d, void *buf, unsigned int len)
 			return SV_EPROTO;
 		cpu_relax();
 	}
-	/* Queued elements from tail up to head or to the buffer's end. */
-	n = head > tail ? head - tail : maxlen - tail;
+	n = simq_count(maxlen, head, tail);
 	if (n > len)
 		n = len;
+	/* Up to the buffer's end, then the rest from slot 0. */
+	first = maxlen - tail < n ? maxlen - tail : n;
 	/* The elements were written before the head we just loaded. */
 	simq_acquire();
-	copy_from_ring(buf, d->rx.buffer + tail, n);
+	copy_from_ring(p, d->rx.buffer + tail, first);
+	if (n > first)
+		copy_from_ring(p + first, d->rx.buffer, n - first);
 	/* Finish reading the slots before handing them back to the device. */
 	simq_release();
 	tail += n;
-	q->tail = tail == maxlen ? 0 : tail;
+	/* One tail store (and notify check) for the whole run. */
+	q->tail = tail >= maxlen ? tail - maxlen : tail;
 	notify_rx(d);
 	return n;
 }
