@@ -224,10 +224,11 @@ lint-bench: deps-lint $(CHECKPATCH)
 		--suppress=variableScope -D__x86_64__ -D__linux__ -Iinclude -Ilib \
 		$(BENCH_SRCS)
 
-bench: deps-bench $(SIMVMM) $(BENCH_BIN) $(RAWKVM)
-	$(BENCH_BIN) $(SIMVMM) $(RAWKVM) $(BENCH_OUT)
+bench: deps-bench $(SIMVMM) $(BENCH_BIN) $(RAWKVM) $(TEST_GUEST_BINS)
+	$(BENCH_BIN) $(SIMVMM) $(RAWKVM) $(BUILD)/guests/test $(BENCH_OUT)
 	gnuplot -e "datafile='$(BENCH_OUT)/ratios.dat'; outfile='$(BENCH_OUT)/ratios.svg'" bench/plot.gp
-	@echo "bench: results in $(BENCH_OUT)/results.md, results.json, ratios.svg"
+	gnuplot -e "datafile='$(BENCH_OUT)/transports.dat'; outfile='$(BENCH_OUT)/transports.svg'" bench/transports.gp
+	@echo "bench: results in $(BENCH_OUT)/results.md, results.json, ratios.svg, transports.svg"
 
 clean:
 	rm -rf $(BUILD)

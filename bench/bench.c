@@ -6,10 +6,13 @@
  * simvmm/floor, a results file (JSON), a Markdown table and the data for
  * the chart. Timing lives here only; the tests assert no times.
  *
- * usage: bench SIMVMM RAWKVM OUTDIR
+ * usage: bench SIMVMM RAWKVM GUESTDIR OUTDIR
+ * GUESTDIR holds the bench-only SIMVIRTIO guests (build/guests/test).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -24,6 +28,7 @@
 #include <unistd.h>
 
 #include <simvmm/memmap.h>
+#include <simvmm/simvirtio.h>
 
 #include "../lib/bus.h"
 #include "../lib/cpu_mode.h"
@@ -510,6 +515,530 @@ static void case_create(struct result *r)
 	r->rounds = CREATE_ROUNDS;
 }
 
+/* ---- SIMVIRTIO throughput: exit against poll transport --------------------- */
+
+/*
+ * The bench-only guests guests/test/bench_tx.c and bench_rx.c move one
+ * stream of STREAM_BYTES (bench_stream.h: byte i is i & 0xff) over TX and
+ * RX. Each round runs all four (direction, transport) pairs as whole
+ * `simvmm run` processes, the order rotating; perf counts the guest's
+ * emulated instructions in one extra run of each, outside the timing.
+ */
+#define STREAM_ROUNDS	11u
+#define STREAM_BYTES	65536u
+#define STREAM_KIB	(STREAM_BYTES / 1024.0)
+#define IDLE_ROUNDS	3u
+#define IDLE_SETTLE_S	0.3	/* handshake done, poller asleep */
+#define IDLE_WINDOW_S	1.0
+#define POLLER_COMM	"sv-poller"	/* lib/devices/simvirtio.c names it */
+
+enum { DIR_TX, DIR_RX, NR_DIRS };
+enum { TP_EXIT, TP_POLL, NR_TPS };
+
+static const char *const dir_name[NR_DIRS] = { "TX", "RX" };
+static const char *const tp_name[NR_TPS] = { "exit", "poll" };
+static const char *guest_dir, *out_dir;
+static char perf_note[256] = "";
+
+struct stream_sample {
+	double secs;		/* spawn to reaped exit */
+	double run_secs;	/* simvmm's run loop alone (elapsed_ns) */
+	double cpu_s;		/* the child's user + system time */
+	double exits;		/* all VM exits the run returned to simvmm */
+	double ring_exits;	/* MMIO exits in the ring page (>= 0x1000) */
+	double kvm_exits;	/* KVM's vCPU "exits": kicks too; NaN if none */
+};
+
+struct stream_result {
+	double kib_s;		/* whole process: start and teardown included */
+	double run_kib_s;	/* the run loop only */
+	double exits_kib;
+	double ring_exits_kib;
+	double kvm_exits_kib;
+	double cpu_us_kib;
+	double insns_byte;	/* NaN: perf not usable */
+};
+
+struct transport_ratio {
+	double ratio;		/* median over rounds of poll / exit KiB/s */
+	double goal;
+};
+
+static void out_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", out_dir, name);
+}
+
+/* The stream file RX reads: what bench_rx.c checks byte by byte. */
+static void write_stream_file(void)
+{
+	uint8_t buf[STREAM_BYTES];
+	char path[4096];
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < STREAM_BYTES; i++)
+		buf[i] = i & 0xff;
+	out_path(path, sizeof(path), "stream.in");
+	f = fopen(path, "we");
+	if (!f || fwrite(buf, 1, sizeof(buf), f) != sizeof(buf))
+		die(path, errno ? errno : EIO);
+	fclose(f);
+}
+
+/* TX must have written exactly the stream to stdout. */
+static void check_tx_output(const char *path)
+{
+	uint8_t buf[STREAM_BYTES + 1];
+	unsigned int i;
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		die(path, errno);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n != STREAM_BYTES)
+		die("TX stream length", EPROTO);
+	for (i = 0; i < n; i++)
+		if (buf[i] != (i & 0xff))
+			die("TX stream contents", EPROTO);
+}
+
+/* A JSON number after @key in @s (first match), or die. */
+static double json_num_after(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	if (!p)
+		die(key, EPROTO);
+	return strtod(p + strlen(key), NULL);
+}
+
+/*
+ * From simvmm's --stats-file JSON (docs/stats.md): all exits, and the
+ * MMIO exits in the ring page, which are the MMIO total less the exits
+ * the per-address list puts in the register page (offset < 0x1000). The
+ * register sites come first in that list (the handshake touches them
+ * before any data moves), so they are never among the dropped sites.
+ */
+static void parse_stats(const char *path, struct stream_sample *s)
+{
+	static char buf[1 << 16];
+	double mmio, regs = 0;
+	const char *p, *end;
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		die(path, errno);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	s->run_secs = json_num_after(buf, "\"elapsed_ns\":") / 1e9;
+	s->exits = json_num_after(buf, "\"exits\":{\"total\":");
+	p = strstr(buf, "\"exits\":{");
+	if (!p)
+		die("stats exits", EPROTO);
+	mmio = json_num_after(p, "\"mmio\":");
+	p = strstr(buf, "\"mmio\":[");
+	end = p ? strchr(p, ']') : NULL;
+	if (!p || !end)
+		die("stats mmio list", EPROTO);
+	while ((p = strstr(p, "\"offset\":")) && p < end) {
+		double off = strtod(p + 9, NULL);
+		double ex = json_num_after(p, "\"exits\":");
+
+		if (off < SIMVIRTIO_RINGS_OFF)
+			regs += ex;
+		p += 9;
+	}
+	s->ring_exits = mmio - regs;
+	/*
+	 * KVM's own count also holds the exits it handles without simvmm,
+	 * such as the driver's kicks (ioeventfds) in the poll transport.
+	 */
+	p = strstr(buf, "\"vcpu\":{");
+	s->kvm_exits = p && strstr(p, "\"exits\":") ?
+		       json_num_after(p, "\"exits\":") : NAN;
+}
+
+/*
+ * Spawn @argv with stdin from @in and stdout to @out; wait for it, with
+ * its rusage. The run must exit 0 (the guests check their own data).
+ */
+static double spawn_rusage(char *const argv[], const char *in,
+			   const char *out, double *cpu_s)
+{
+	posix_spawn_file_actions_t fa;
+	struct rusage ru;
+	double t0, t1;
+	int err, st;
+	pid_t pid;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, in, O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	t0 = now_s();
+	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err)
+		return -err;
+	if (wait4(pid, &st, 0, &ru) != pid)
+		die("wait4", errno);
+	t1 = now_s();
+	if (cpu_s)
+		*cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+			 ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return -EPROTO;
+	return t1 - t0;
+}
+
+/* argv of one stream run, optionally under `perf stat` writing to @perf. */
+static void stream_argv(const char **argv, int dir, int tp,
+			const char *stats, const char *perf, char *guest,
+			size_t guest_len)
+{
+	unsigned int n = 0;
+
+	snprintf(guest, guest_len, "%s/bench_%s.bin", guest_dir,
+		 dir == DIR_TX ? "tx" : "rx");
+	if (perf) {
+		argv[n++] = "perf";
+		argv[n++] = "stat";
+		argv[n++] = "-x,";
+		argv[n++] = "-e";
+		argv[n++] = "kvm:kvm_emulate_insn";
+		argv[n++] = "-o";
+		argv[n++] = perf;
+		argv[n++] = "--";
+	}
+	argv[n++] = simvmm_path;
+	argv[n++] = "run";
+	argv[n++] = "-q";
+	argv[n++] = "--mode";
+	argv[n++] = "long";
+	argv[n++] = "--check";
+	argv[n++] = "--transport";
+	argv[n++] = tp_name[tp];
+	argv[n++] = "--stats-file";
+	argv[n++] = stats;
+	argv[n++] = guest;
+	argv[n] = NULL;
+}
+
+static void stream_run(int dir, int tp, struct stream_sample *s)
+{
+	char stats[4096], in[4096], out[4096], guest[4096];
+	const char *argv[24];
+	double secs;
+
+	out_path(stats, sizeof(stats), "stream-stats.json");
+	out_path(out, sizeof(out), "stream.out");
+	if (dir == DIR_RX)
+		out_path(in, sizeof(in), "stream.in");
+	else
+		snprintf(in, sizeof(in), "/dev/null");
+	stream_argv(argv, dir, tp, stats, NULL, guest, sizeof(guest));
+	secs = spawn_rusage((char *const *)argv, in, out, &s->cpu_s);
+	if (secs < 0)
+		die(guest, secs);
+	s->secs = secs;
+	if (dir == DIR_TX)
+		check_tx_output(out);
+	parse_stats(stats, s);
+}
+
+/*
+ * Guest instructions per stream byte: KVM emulates every guest instruction
+ * on the nested test machines, so its kvm_emulate_insn tracepoint counts
+ * them (the handshake's few hundred included). NaN, and a note, when perf
+ * cannot count it here.
+ */
+static double stream_insns(int dir, int tp)
+{
+	char stats[4096], in[4096], out[4096], guest[4096], perf[4096];
+	char line[512];
+	const char *argv[24];
+	double count = NAN;
+	FILE *f;
+
+	out_path(stats, sizeof(stats), "stream-stats.json");
+	out_path(out, sizeof(out), "stream.out");
+	out_path(perf, sizeof(perf), "stream-perf.txt");
+	if (dir == DIR_RX)
+		out_path(in, sizeof(in), "stream.in");
+	else
+		snprintf(in, sizeof(in), "/dev/null");
+	stream_argv(argv, dir, tp, stats, perf, guest, sizeof(guest));
+	if (spawn_rusage((char *const *)argv, in, out, NULL) < 0) {
+		snprintf(perf_note, sizeof(perf_note),
+			 "perf stat -e kvm:kvm_emulate_insn failed or is not installed (scripts/install-deps bench)");
+		return NAN;
+	}
+	f = fopen(perf, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "kvm:kvm_emulate_insn") && line[0] != '<')
+			count = strtod(line, NULL);
+	if (f)
+		fclose(f);
+	if (!(count > 0)) {
+		snprintf(perf_note, sizeof(perf_note),
+			 "perf could not count kvm:kvm_emulate_insn (no tracepoint access, or KVM does not emulate guest instructions here)");
+		return NAN;
+	}
+	return count / STREAM_BYTES;
+}
+
+static pid_t poller_tid(pid_t pid)
+{
+	char path[384], comm[64];
+	struct dirent *e;
+	pid_t tid = -1;
+	FILE *f;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && tid < 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/comm", (int)pid,
+			 e->d_name);
+		f = fopen(path, "re");
+		if (f && fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, POLLER_COMM, strlen(POLLER_COMM)))
+			tid = atoi(e->d_name);
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return tid;
+}
+
+/* Nanoseconds thread @tid has run on a CPU (schedstat's first field). */
+static double thread_cpu_ns(pid_t pid, pid_t tid)
+{
+	char path[128];
+	double ns = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/schedstat", (int)pid,
+		 (int)tid);
+	f = fopen(path, "re");
+	if (!f || fscanf(f, "%lf", &ns) != 1)
+		die("poller schedstat", f ? EPROTO : errno);
+	fclose(f);
+	return ns;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/*
+ * The poller's CPU while the guest idles: `simvmm run --transport poll
+ * echo` with an open pipe that sends nothing. The guest waits for RX; the
+ * poller must be asleep. Microseconds of poller CPU per second idle.
+ */
+static double idle_poller_once(void)
+{
+	posix_spawn_file_actions_t fa;
+	const char *argv[7];
+	double a, b, t0, t1;
+	int p[2], err, st;
+	pid_t pid, tid;
+
+	argv[0] = simvmm_path;
+	argv[1] = "run";
+	argv[2] = "-q";
+	argv[3] = "--transport";
+	argv[4] = "poll";
+	argv[5] = "echo";
+	argv[6] = NULL;
+	if (pipe2(p, O_CLOEXEC))
+		die("pipe", errno);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[0], 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	err = posix_spawn(&pid, simvmm_path, &fa, NULL, (char *const *)argv,
+			  environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[0]);
+	if (err)
+		die(simvmm_path, err);
+	sleep_s(IDLE_SETTLE_S);
+	tid = poller_tid(pid);
+	if (tid < 0)
+		die("no " POLLER_COMM " thread in simvmm", ESRCH);
+	t0 = now_s();
+	a = thread_cpu_ns(pid, tid);
+	sleep_s(IDLE_WINDOW_S);
+	b = thread_cpu_ns(pid, tid);
+	t1 = now_s();
+	/* End of input: echo sees the end of the stream and halts. */
+	close(p[1]);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		die("idle echo run", EPROTO);
+	return (b - a) / 1e3 / (t1 - t0);
+}
+
+static void case_streams(struct stream_result r[NR_DIRS][NR_TPS],
+			 struct transport_ratio ratio[NR_DIRS],
+			 double *idle_us_s)
+{
+	static struct stream_sample s[NR_DIRS][NR_TPS][STREAM_ROUNDS];
+	double v[STREAM_ROUNDS], w[STREAM_ROUNDS], idle[IDLE_ROUNDS];
+	struct stream_sample warm;
+	unsigned int i, k, c, d, t;
+
+	write_stream_file();
+	stream_run(DIR_TX, TP_POLL, &warm);
+	for (i = 0; i < STREAM_ROUNDS; i++) {
+		for (k = 0; k < NR_DIRS * NR_TPS; k++) {
+			c = (i + k) % (NR_DIRS * NR_TPS);
+			d = c / NR_TPS;
+			t = c % NR_TPS;
+			stream_run(d, t, &s[d][t][i]);
+		}
+	}
+	for (d = 0; d < NR_DIRS; d++) {
+		for (t = 0; t < NR_TPS; t++) {
+			for (i = 0; i < STREAM_ROUNDS; i++)
+				v[i] = STREAM_KIB / s[d][t][i].secs;
+			r[d][t].kib_s = median(v, STREAM_ROUNDS);
+			for (i = 0; i < STREAM_ROUNDS; i++)
+				v[i] = STREAM_KIB / s[d][t][i].run_secs;
+			r[d][t].run_kib_s = median(v, STREAM_ROUNDS);
+			for (i = 0; i < STREAM_ROUNDS; i++)
+				v[i] = s[d][t][i].exits / STREAM_KIB;
+			r[d][t].exits_kib = median(v, STREAM_ROUNDS);
+			for (i = 0; i < STREAM_ROUNDS; i++)
+				v[i] = s[d][t][i].ring_exits / STREAM_KIB;
+			r[d][t].ring_exits_kib = median(v, STREAM_ROUNDS);
+			for (i = 0; i < STREAM_ROUNDS; i++)
+				v[i] = s[d][t][i].kvm_exits / STREAM_KIB;
+			r[d][t].kvm_exits_kib = median(v, STREAM_ROUNDS);
+			for (i = 0; i < STREAM_ROUNDS; i++)
+				v[i] = s[d][t][i].cpu_s * 1e6 / STREAM_KIB;
+			r[d][t].cpu_us_kib = median(v, STREAM_ROUNDS);
+			r[d][t].insns_byte = stream_insns(d, t);
+		}
+		for (i = 0; i < STREAM_ROUNDS; i++) {
+			v[i] = s[d][TP_EXIT][i].secs;	/* poll/exit speed */
+			w[i] = s[d][TP_POLL][i].secs;
+		}
+		ratio[d].ratio = median_ratio(v, w, STREAM_ROUNDS);
+		ratio[d].goal = 4.0;
+	}
+	for (i = 0; i < IDLE_ROUNDS; i++)
+		idle[i] = idle_poller_once();
+	*idle_us_s = median(idle, IDLE_ROUNDS);
+}
+
+static struct {
+	struct stream_result r[NR_DIRS][NR_TPS];
+	struct transport_ratio ratio[NR_DIRS];
+	double idle_us_s;	/* poller CPU while the guest idles */
+} streams;
+
+static void print_insns(FILE *f, double v)
+{
+	if (isnan(v))
+		fprintf(f, " n/a |");
+	else
+		fprintf(f, " %.3g |", v);
+}
+
+static void print_streams(FILE *f)
+{
+	const struct transport_ratio *q;
+	const struct stream_result *s;
+	unsigned int d, t;
+
+	fprintf(f, "\nSIMVIRTIO throughput: a %u KiB stream over TX (guests/test/bench_tx.c) and RX (bench_rx.c), whole `simvmm run` processes; medians of %u interleaved rounds.\n\n",
+		STREAM_BYTES / 1024, STREAM_ROUNDS);
+	fprintf(f, "| direction | transport | KiB/s | KiB/s, run loop | exits/KiB | ring-page exits/KiB | KVM exits/KiB | host CPU us/KiB | guest insns/byte |\n");
+	fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (d = 0; d < NR_DIRS; d++) {
+		for (t = 0; t < NR_TPS; t++) {
+			s = &streams.r[d][t];
+			fprintf(f, "| %s | %s | %.4g | %.4g | %.4g | %.4g | %.4g | %.4g |",
+				dir_name[d], tp_name[t], s->kib_s, s->run_kib_s,
+				s->exits_kib, s->ring_exits_kib,
+				s->kvm_exits_kib, s->cpu_us_kib);
+			print_insns(f, s->insns_byte);
+			fputc('\n', f);
+		}
+	}
+	fprintf(f, "\n| direction | poll / exit throughput | goal | met |\n");
+	fprintf(f, "|---|---:|---|---|\n");
+	for (d = 0; d < NR_DIRS; d++) {
+		q = &streams.ratio[d];
+		fprintf(f, "| %s | %.2f | >= %.2f | %s |\n", dir_name[d],
+			q->ratio, q->goal, q->ratio >= q->goal ? "yes" : "NO");
+	}
+	fprintf(f, "\nPoll transport, guest idle (echo waiting for input): the poller thread used %.3g us of CPU per second (median of %u).\n",
+		streams.idle_us_s, IDLE_ROUNDS);
+	if (perf_note[0])
+		fprintf(f, "Guest instructions: n/a: %s.\n", perf_note);
+	fprintf(f, "KiB/s: the whole process (start, handshake and teardown included; the ratios use it); run loop: simvmm's elapsed_ns. Exits/KiB: exits to simvmm, including the handshake's and the final wait's fixed register exits; ring-page exits/KiB are the per-byte part; KVM exits/KiB: KVM's vCPU exits counter, which also counts the exits KVM handles itself, such as the driver's kicks (ioeventfds). Guest insns/byte: perf's kvm:kvm_emulate_insn, which counts a `rep movsb` once however many bytes it moves.\n");
+}
+
+static void json_streams(struct json *j)
+{
+	const struct stream_result *s;
+	unsigned int d, t;
+
+	json_begin_object(j, "simvirtio_throughput");
+	json_u64(j, "stream_bytes", STREAM_BYTES);
+	json_u64(j, "rounds", STREAM_ROUNDS);
+	json_begin_array(j, "runs");
+	for (d = 0; d < NR_DIRS; d++) {
+		for (t = 0; t < NR_TPS; t++) {
+			s = &streams.r[d][t];
+			json_begin_object(j, NULL);
+			json_str(j, "direction", dir_name[d]);
+			json_str(j, "transport", tp_name[t]);
+			json_double(j, "kib_per_s", s->kib_s);
+			json_double(j, "run_loop_kib_per_s", s->run_kib_s);
+			json_double(j, "exits_per_kib", s->exits_kib);
+			json_double(j, "ring_exits_per_kib", s->ring_exits_kib);
+			json_double(j, "kvm_exits_per_kib", s->kvm_exits_kib);
+			json_double(j, "host_cpu_us_per_kib", s->cpu_us_kib);
+			/* NaN is written as null: perf was not usable. */
+			json_double(j, "guest_insns_per_byte", s->insns_byte);
+			json_end_object(j);
+		}
+	}
+	json_end_array(j);
+	json_begin_array(j, "poll_over_exit");
+	for (d = 0; d < NR_DIRS; d++) {
+		json_begin_object(j, NULL);
+		json_str(j, "direction", dir_name[d]);
+		json_double(j, "ratio", streams.ratio[d].ratio);
+		json_str(j, "goal", "at_least");
+		json_double(j, "goal_ratio", streams.ratio[d].goal);
+		json_bool(j, "met", streams.ratio[d].ratio >=
+			  streams.ratio[d].goal);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_double(j, "idle_poller_cpu_us_per_s", streams.idle_us_s);
+	json_end_object(j);
+}
+
 /* ---- reporting ---------------------------------------------------------------- */
 
 static void machine(char *buf, size_t len)
@@ -603,6 +1132,7 @@ static void write_json(FILE *f, const struct result *r, unsigned int n,
 		json_end_object(&j);
 	}
 	json_end_array(&j);
+	json_streams(&j);
 	json_end_object(&j);
 	fputc('\n', f);
 }
@@ -642,12 +1172,14 @@ int main(int argc, char **argv)
 	time_t now;
 	FILE *f;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench SIMVMM RAWKVM OUTDIR\n");
+	if (argc != 5) {
+		fprintf(stderr, "usage: bench SIMVMM RAWKVM GUESTDIR OUTDIR\n");
 		return 2;
 	}
 	simvmm_path = argv[1];
 	raw_path = argv[2];
+	guest_dir = argv[3];
+	out_dir = argv[4];
 	log_set_quiet(true);
 	sys_fd = kvm_open_system();
 	raw_kvm = raw_open_kvm();
@@ -663,25 +1195,37 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench: creation rate (%u rounds of %u VMs)\n",
 		CREATE_ROUNDS, VMS_PER_ROUND);
 	case_create(&r[ROW_CREATE]);
+	fprintf(stderr, "bench: SIMVIRTIO throughput (%u rounds of %u KiB, 2 directions x 2 transports; idle poller %u x %.0f s)\n",
+		STREAM_ROUNDS, STREAM_BYTES / 1024, IDLE_ROUNDS, IDLE_WINDOW_S);
+	case_streams(streams.r, streams.ratio, &streams.idle_us_s);
 
 	machine(mach, sizeof(mach));
 	now = time(NULL);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
 
 	print_table(stdout, r, n, mach, date);
+	print_streams(stdout);
 	printf("\n(bench took %.1f s)\n", now_s() - t0);
 
-	f = open_out(argv[3], "results.md");
+	f = open_out(out_dir, "results.md");
 	print_table(f, r, n, mach, date);
+	print_streams(f);
 	fclose(f);
-	f = open_out(argv[3], "results.json");
+	f = open_out(out_dir, "results.json");
 	write_json(f, r, n, mach, date);
 	fclose(f);
-	f = open_out(argv[3], "ratios.dat");
+	f = open_out(out_dir, "ratios.dat");
 	fprintf(f, "# case ratio goal (simvmm / raw floor)\n");
 	for (i = 0; i < n; i++)
 		fprintf(f, "\"%s\" %.4f %.2f\n", r[i].name, r[i].ratio,
 			r[i].goal == GOAL_NONE ? 0.0 : r[i].goal_ratio);
+	fclose(f);
+	f = open_out(out_dir, "transports.dat");
+	fprintf(f, "# direction exit_KiB/s poll_KiB/s poll/exit\n");
+	for (i = 0; i < NR_DIRS; i++)
+		fprintf(f, "\"%s\" %.4g %.4g %.3f\n", dir_name[i],
+			streams.r[i][TP_EXIT].kib_s, streams.r[i][TP_POLL].kib_s,
+			streams.ratio[i].ratio);
 	fclose(f);
 	close(sys_fd);
 	close(raw_kvm);

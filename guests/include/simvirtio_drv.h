@@ -52,8 +52,25 @@ int simvirtio_start(struct simvirtio_drv *d);
 int simvirtio_send(struct simvirtio_drv *d, const void *buf,
 		   unsigned int len);
 
+/*
+ * Queue @len bytes on TX, waiting while it is full, and return once the
+ * last one is queued (simvirtio_wait_tx() waits until it is taken).
+ * Copies as many bytes as fit at a time and publishes them with one head
+ * store and one notify check: the bulk path.
+ */
+int simvirtio_write(struct simvirtio_drv *d, const void *buf,
+		    unsigned int len);
+
 /* Receive one byte from RX, waiting for it. SV_EOS once the input ended. */
 int simvirtio_recv(struct simvirtio_drv *d, q_elem_t *c);
+
+/*
+ * Receive up to @len bytes from RX, waiting until there is at least one:
+ * returns how many (1 to @len; 0 only when @len is 0), SV_EOS once the
+ * input ended and everything before the end was read, or an error. Takes
+ * what the ring holds with one copy and one tail store: the bulk path.
+ */
+int simvirtio_read(struct simvirtio_drv *d, void *buf, unsigned int len);
 
 /* ---- building blocks, for drivers with their own flow (and tests) ---- */
 

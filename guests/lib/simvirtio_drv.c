@@ -72,10 +72,18 @@ int simvirtio_probe(struct simvirtio_drv *d, uint32_t addr)
 	d->cfg->queue_sel = SIMVIRTIO_QUEUE_TX;
 	len = d->cfg->max_queue_len;
 	d->cfg->queue_sel = SIMVIRTIO_QUEUE_RX;
-	/* One length for both queues: the ring page has one layout. */
-	if (len < 2 || len > 255 || d->cfg->max_queue_len != len)
+	/*
+	 * One length for both queues: the ring page has one layout, with
+	 * room for SIMVIRTIO_QUEUE_LEN elements per buffer.
+	 */
+	if (len < 2 || len > SIMVIRTIO_QUEUE_LEN ||
+	    d->cfg->max_queue_len != len)
 		return SV_ENODEV;
-	d->dev.max_queue_len = len;
+	/*
+	 * device_t is the assignment's, with a u8 max_queue_len: it records
+	 * the length saturated at 255. The queues' maxlen is the real one.
+	 */
+	d->dev.max_queue_len = len > 255 ? 255 : len;
 	d->dev.device_status = d->cfg->device_status;
 	d->dev.driver_status = d->cfg->driver_status;
 
@@ -144,47 +152,161 @@ int simvirtio_wait_tx(struct simvirtio_drv *d)
 								 SV_OK;
 }
 
+/*
+ * Copy @n bytes between the ring and guest memory. In 32- and 64-bit
+ * mode one `rep movsb`: the fewest guest instructions per byte, which is
+ * what a guest whose every instruction is emulated (the nested test
+ * machines) pays for, and the usual fast copy on hardware. The exit
+ * transport still sees one MMIO access per ring byte. Real mode reaches
+ * the ring only through FS, which movsb cannot write through: a loop.
+ */
+#if SIMVMM_GUEST_BITS == 16
+static void copy_to_ring(volatile SIMVIRTIO_AS q_elem_t *dst,
+			 const q_elem_t *src, unsigned int n)
+{
+	while (n--)
+		*dst++ = *src++;
+}
+
+static void copy_from_ring(q_elem_t *dst,
+			   const volatile SIMVIRTIO_AS q_elem_t *src,
+			   unsigned int n)
+{
+	while (n--)
+		*dst++ = *src++;
+}
+#else
+static void copy_to_ring(volatile q_elem_t *dst, const q_elem_t *src,
+			 unsigned int n)
+{
+	unsigned long cnt = n;
+
+	__asm__ volatile("rep movsb"
+			 : "+D"(dst), "+S"(src), "+c"(cnt) : : "memory");
+}
+
+static void copy_from_ring(q_elem_t *dst, const volatile q_elem_t *src,
+			   unsigned int n)
+{
+	unsigned long cnt = n;
+
+	__asm__ volatile("rep movsb"
+			 : "+D"(dst), "+S"(src), "+c"(cnt) : : "memory");
+}
+#endif
+
+int simvirtio_write(struct simvirtio_drv *d, const void *buf,
+		    unsigned int len)
+{
+	volatile SIMVIRTIO_AS queue_control_t *q = d->tx.q_ctrl;
+	unsigned int maxlen = d->tx.maxlen, spins = 0;
+	const q_elem_t *p = buf;
+	unsigned int head, tail, n, first;
+
+	while (len) {
+		/* Each index loaded once, as circ_bbuf_push() does. */
+		head = q->head;
+		tail = q->tail;
+		if (head >= maxlen || tail >= maxlen)
+			return SV_ECORRUPT;
+		/* Free slots: one always stays empty (the full/empty rule). */
+		n = maxlen - 1 - simq_count(maxlen, head, tail);
+		if (!n) {
+			/*
+			 * Full: make sure the device knows there is work (an
+			 * earlier put may not have told it), then wait.
+			 */
+			if (!spins)
+				simvirtio_notify_tx(d);
+			if (++spins % SV_SPINS_PER_CHECK == 0 &&
+			    simvirtio_read_device_status(d) == DEVICE_ERROR)
+				return SV_EPROTO;
+			cpu_relax();
+			continue;
+		}
+		if (n > len)
+			n = len;
+		/* Up to the buffer's end, then the rest from slot 0. */
+		first = maxlen - head < n ? maxlen - head : n;
+		/* The device's reads of these slots came before its tail. */
+		simq_acquire();
+		copy_to_ring(d->tx.buffer + head, p, first);
+		if (n > first)
+			copy_to_ring(d->tx.buffer, p + first, n - first);
+		/* The elements are visible before the head that publishes them. */
+		simq_release();
+		head += n;
+		/* One head store (and notify check) for the whole run. */
+		q->head = head >= maxlen ? head - maxlen : head;
+		simvirtio_notify_tx(d);
+		p += n;
+		len -= n;
+	}
+	return SV_OK;
+}
+
 int simvirtio_send(struct simvirtio_drv *d, const void *buf,
 		   unsigned int len)
 {
-	const q_elem_t *p = buf;
-	unsigned int i;
-	int err;
+	int err = simvirtio_write(d, buf, len);
 
-	for (i = 0; i < len; i++) {
-		err = simvirtio_put(d, p[i]);
-		if (err)
-			return err;
-	}
-	simvirtio_notify_tx(d);
-	return simvirtio_wait_tx(d);
+	return err ? err : simvirtio_wait_tx(d);
 }
 
-int simvirtio_recv(struct simvirtio_drv *d, q_elem_t *c)
+int simvirtio_read(struct simvirtio_drv *d, void *buf, unsigned int len)
 {
-	unsigned int spins = 0;
-	int r;
+	volatile SIMVIRTIO_AS queue_control_t *q = d->rx.q_ctrl;
+	unsigned int maxlen = d->rx.maxlen, spins = 0;
+	unsigned int head, tail, n, first;
+	q_elem_t *p = buf;
+	int last_look = 0;
 
+	if (!len)
+		return 0;
 	for (;;) {
-		r = circ_bbuf_pop(&d->rx, c);
-		if (r == SIMQ_OK) {
-			notify_rx(d);
-			return SV_OK;
-		}
-		if (r == SIMQ_CORRUPT)
+		head = q->head;
+		tail = q->tail;
+		if (head >= maxlen || tail >= maxlen)
 			return SV_ECORRUPT;
+		if (head != tail)
+			break;
+		if (last_look)
+			return SV_EOS;
 		if (d->rings->rx_eos) {
 			/* EOS was set after the last head: look once more. */
 			simq_acquire();
-			if (circ_bbuf_pop(&d->rx, c) == SIMQ_OK)
-				return SV_OK;
-			return SV_EOS;
+			last_look = 1;
+			continue;
 		}
 		if (++spins % SV_SPINS_PER_CHECK == 0 &&
 		    simvirtio_read_device_status(d) == DEVICE_ERROR)
 			return SV_EPROTO;
 		cpu_relax();
 	}
+	n = simq_count(maxlen, head, tail);
+	if (n > len)
+		n = len;
+	/* Up to the buffer's end, then the rest from slot 0. */
+	first = maxlen - tail < n ? maxlen - tail : n;
+	/* The elements were written before the head we just loaded. */
+	simq_acquire();
+	copy_from_ring(p, d->rx.buffer + tail, first);
+	if (n > first)
+		copy_from_ring(p + first, d->rx.buffer, n - first);
+	/* Finish reading the slots before handing them back to the device. */
+	simq_release();
+	tail += n;
+	/* One tail store (and notify check) for the whole run. */
+	q->tail = tail >= maxlen ? tail - maxlen : tail;
+	notify_rx(d);
+	return n;
+}
+
+int simvirtio_recv(struct simvirtio_drv *d, q_elem_t *c)
+{
+	int n = simvirtio_read(d, c, 1);
+
+	return n < 0 ? n : SV_OK;
 }
 
 uint32_t simvirtio_raw_read(struct simvirtio_drv *d, unsigned int off,

@@ -7,7 +7,7 @@ int main(void)
 	struct simvirtio_drv d;
 
 	hostile_ready(&d);
-	d.rings->tx.head = 200;
+	d.rings->tx.head = 2000;
 	simvirtio_notify_tx(&d);
 	simvirtio_wait_tx(&d);
 	return hostile_not_stopped();

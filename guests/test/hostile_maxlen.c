@@ -5,13 +5,21 @@
 int main(void)
 {
 	struct simvirtio_drv d;
-	char junk[200];
+	char junk[1100];
 	unsigned int i;
 
 	hostile_ready(&d);
 	for (i = 0; i < sizeof(junk); i++)
 		junk[i] = 'x';
-	d.tx.maxlen = 1024;
-	simvirtio_send(&d, junk, sizeof(junk));
+	d.tx.maxlen = 4096;
+	/*
+	 * One byte at a time, so the head moves past 1023 as a head store,
+	 * not as a bulk copy that would run into the ring page's padding.
+	 */
+	for (i = 0; i < sizeof(junk); i++)
+		if (simvirtio_put(&d, junk[i]))
+			break;
+	simvirtio_notify_tx(&d);
+	simvirtio_wait_tx(&d);
 	return hostile_not_stopped();
 }

@@ -104,8 +104,12 @@ struct simvirtio_config {
 /* Read value of Qn CTL: the queue's status bits. */
 #define SIMVIRTIO_QSTAT_EOS	0x01	/* RX: input ended, nothing more comes */
 
-/* Elements per queue buffer (one is always left empty: 127 usable). */
-#define SIMVIRTIO_QUEUE_LEN	128
+/*
+ * Elements per queue buffer (one is always left empty: 1023 usable): each
+ * buffer fills its 1 KiB of the ring page. Reported by the u16 max queue
+ * len register; too wide for device_t's u8 (see simvirtio_probe()).
+ */
+#define SIMVIRTIO_QUEUE_LEN	1024
 
 typedef uint8_t q_elem_t;
 
@@ -131,9 +135,7 @@ struct simvirtio_rings {
 	uint32_t rx_eos;		/* 0x0c0 device: RX input ended */
 	uint8_t pad3[0x800 - 0xc4];
 	q_elem_t tx_buf[SIMVIRTIO_QUEUE_LEN];	/* 0x800 written by the driver */
-	uint8_t pad4[0x400 - SIMVIRTIO_QUEUE_LEN];
 	q_elem_t rx_buf[SIMVIRTIO_QUEUE_LEN];	/* 0xc00 written by the device */
-	uint8_t pad5[0x400 - SIMVIRTIO_QUEUE_LEN];
 };
 
 /* ---- layout checks: the same in -m16, -m32 and -m64 ------------------- */
@@ -166,8 +168,10 @@ _Static_assert(offsetof(struct simvirtio_rings, rx_buf) == 0xc00,
 	       "rx_buf offset");
 _Static_assert(sizeof(struct simvirtio_rings) == SIMVIRTIO_RINGS_SIZE,
 	       "ring page size");
-_Static_assert(SIMVIRTIO_QUEUE_LEN <= 255,
-	       "max queue len must fit device_t.max_queue_len");
+_Static_assert(SIMVIRTIO_QUEUE_LEN == 0x400,
+	       "each queue buffer fills its 1 KiB of the ring page");
+_Static_assert(SIMVIRTIO_QUEUE_LEN <= 0xffff,
+	       "max queue len must fit its u16 register");
 _Static_assert(offsetof(device_table_t, device_addresses) == 8,
 	       "device table layout");
 _Static_assert(sizeof(device_table_t) == 88, "device table size");

@@ -24,10 +24,10 @@ run_flow() {
 	[[ "$stderr" == *"TX 13 bytes, RX 0 bytes"* ]]
 }
 
-# Exit transport: every ring access exits; the count is exact (4 exits a
-# byte, 3 per send; see docs/simvirtio.md "What each transport costs").
+# Exit transport: every ring access exits; the count is exact (1 exit a
+# byte, 6 per send; see docs/simvirtio.md "What each transport costs").
 exits_exact() {
-	[[ "$stderr" == *"simvirtio: 15 config exits, 69 ring exits, 0 kicks;"* ]]
+	[[ "$stderr" == *"simvirtio: 15 config exits, 33 ring exits, 0 kicks;"* ]]
 }
 
 # Poll transport: the rings never exit; config accesses still do.
@@ -36,7 +36,7 @@ no_ring_exits() {
 	[[ "$stderr" =~ simvirtio:\ [2-9][0-9]\ config\ exits,\ 0\ ring\ exits ]]
 }
 
-@test "simvirtio (long mode), exit transport: Ana are mere, 69 ring exits" {
+@test "simvirtio (long mode), exit transport: Ana are mere, 33 ring exits" {
 	run_flow simvirtio exit
 	exits_exact
 }
@@ -264,7 +264,7 @@ run_hostile() {
 @test "hostile: TX head outside the queue (exit, poll)" {
 	for t in exit poll; do
 		run_hostile bad_index "$t" \
-			"TX head 200 is outside the queue (max queue len 128)"
+			"TX head 2000 is outside the queue (max queue len 1024)"
 		[ -z "$output" ]
 	done
 }
@@ -279,13 +279,13 @@ run_hostile() {
 
 @test "hostile: a driver using a longer queue than max queue len (exit, poll)" {
 	# Exit: the device sees every head store, so it stops at the first
-	# bad one. The 125 bytes that fitted were good data.
+	# bad one. The 1021 bytes that fitted were good data.
 	run_hostile maxlen exit \
-		"TX head 128 is outside the queue (max queue len 128)"
-	[ "$output" = "$(printf 'x%.0s' $(seq 125))" ]
+		"TX head 1024 is outside the queue (max queue len 1024)"
+	[ "$output" = "$(printf 'x%.0s' $(seq 1021))" ]
 	# Poll: the poller sees whichever head the driver reached by then.
 	run_hostile maxlen poll "TX head "
-	[[ "$stderr" =~ TX\ head\ (12[89]|1[3-9][0-9]|20[0-2])\ is\ outside\ the\ queue\ \(max\ queue\ len\ 128\) ]]
+	[[ "$stderr" =~ TX\ head\ (102[4-9]|10[3-9][0-9]|110[0-3])\ is\ outside\ the\ queue\ \(max\ queue\ len\ 1024\) ]]
 	[[ "$output" =~ ^x*$ ]]
 }
 
@@ -307,7 +307,7 @@ run_hostile() {
 
 @test "hostile: TX overflow is caught at the slot write (exit)" {
 	run_hostile overflow exit \
-		"TX overflow: the driver wrote slot 1, which is not free (head 2, tail 2; the queue holds at most 127 elements)"
+		"TX overflow: the driver wrote slot 1, which is not free (head 2, tail 2; the queue holds at most 1023 elements)"
 	[ -z "$output" ]
 }
 

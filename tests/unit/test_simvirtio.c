@@ -382,7 +382,7 @@ static void test_tx_head_out_of_range(void **state)
 	handshake(f);
 	wr(f, RINGS + offsetof(struct simvirtio_rings, tx.head),
 	   SIMVIRTIO_QUEUE_LEN, 4);
-	assert_stopped(f, "TX head 128 is outside the queue (max queue len 128)");
+	assert_stopped(f, "TX head 1024 is outside the queue (max queue len 1024)");
 }
 
 static void test_tx_overflow(void **state)
@@ -397,7 +397,7 @@ static void test_tx_overflow(void **state)
 	assert_int_equal(f->vm->stop, VM_RUNNING);
 	wr(f, RINGS + offsetof(struct simvirtio_rings, tx_buf) + head - 1,
 	   'x', 1);
-	assert_stopped(f, "TX overflow: the driver wrote slot 1, which is not free (head 2, tail 2; the queue holds at most 127 elements)");
+	assert_stopped(f, "TX overflow: the driver wrote slot 1, which is not free (head 2, tail 2; the queue holds at most 1023 elements)");
 }
 
 static void test_device_owned_fields(void **state)
@@ -507,7 +507,7 @@ static void test_poll_head_out_of_range(void **state)
 
 	f->sv->rings->tx.head = 4096;
 	simvirtio_service(f->sv);
-	assert_stopped(f, "TX head 4096 is outside the queue (max queue len 128)");
+	assert_stopped(f, "TX head 4096 is outside the queue (max queue len 1024)");
 }
 
 static int dummy_handler(void *owner, uint64_t offset, void *data,
