@@ -3,6 +3,10 @@
 # separate flags. `make help` lists the targets.
 
 VERSION := 0.1.0
+# A sanitized build never shares objects with the normal one.
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+endif
 BUILD ?= build
 CC ?= cc
 LD := ld
@@ -65,7 +69,7 @@ help:
 	@echo "make test       install test dependencies (as root), build, run every test"
 	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
 	@echo "make clean      remove $(BUILD)/"
-	@echo "options: SANITIZE=1 (ASan+UBSan), USE_POOLING=1"
+	@echo "options: SANITIZE=1 (ASan+UBSan, builds into build-san/), USE_POOLING=1"
 
 # host objects
 $(BUILD)/host/%.o: %.c
@@ -125,6 +129,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM)
 
 unit-tests: $(UNIT_TESTS)
 
+# Proves that a sanitizer report turns a test red (tests/sanitizer/).
+SAN_CANARY := $(BUILD)/tests/san_canary
+$(SAN_CANARY): tests/sanitizer/canary.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) $< -o $@ $(HOST_LDFLAGS)
+
 deps-test:
 	@scripts/install-deps test
 
@@ -132,8 +142,8 @@ deps-lint:
 	@scripts/install-deps lint
 
 test: deps-test
-	$(MAKE) all unit-tests
-	BUILD=$(BUILD) tests/run
+	$(MAKE) all unit-tests $(if $(filter 1,$(SANITIZE)),$(SAN_CANARY))
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
 
 # ---- lint -------------------------------------------------------------------
 CHECKPATCH := .cache/linux-scripts/checkpatch.pl
@@ -162,6 +172,6 @@ lint: deps-lint $(CHECKPATCH)
 	@echo "lint: clean"
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

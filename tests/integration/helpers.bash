@@ -33,3 +33,12 @@ run_split() {
 	local errfile=$BATS_TEST_TMPDIR/stderr
 	run --separate-stderr "$@"
 }
+
+# gcc's UBSan writes its reports to stderr whatever log_path says; besides
+# exiting 98 (tests/run), fail any test whose last run printed one.
+teardown() {
+	if [[ "${stderr:-}${output:-}" == *"runtime error:"* ]]; then
+		echo "a sanitizer report is in the output of the last run" >&2
+		return 1
+	fi
+}
