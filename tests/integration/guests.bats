@@ -184,7 +184,7 @@ setup() {
 	img=$(image loop.bin '\xeb\xfe')
 	"$SIMVMM" run --mode long "$img" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.3
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -197,7 +197,7 @@ setup() {
 	# Background jobs ignore SIGINT unless it is reset: use setsid.
 	setsid "$SIMVMM" run --mode real "$img" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.3
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -INT "$pid"
 	rc=0
 	wait "$pid" || rc=$?

@@ -12,7 +12,7 @@ teardown() {
 	:
 }
 
-CANARY=$BATS_TEST_DIRNAME/../../${BUILD:-build-san}/tests/san_canary
+CANARY=$BATS_TEST_DIRNAME/../../${BUILD:-build-san}/tests/canary
 
 # The suite's own options, with reports sent here instead of to the
 # directory tests/run fails on (later options override earlier ones).
