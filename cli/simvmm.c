@@ -54,6 +54,7 @@ struct run_opts {
 	bool entry_set;
 	uint64_t entry;
 	enum check_policy check;
+	uint64_t console_limit;
 };
 
 static void print_usage(FILE *f)
@@ -80,6 +81,9 @@ static void print_usage(FILE *f)
 		"      --check            after hlt, require RAX = 42 and the 32-bit word at\n"
 		"                         0x%x = 42 (default for built-in guests)\n"
 		"      --no-check         halting is success (default for image files)\n"
+		"      --console-limit N  stop a guest that writes more than N bytes to\n"
+		"                         the debug console, K/M/G suffixes, 0 = no limit\n"
+		"                         (default: 1M)\n"
 		"  -q, --quiet            print only errors and warnings on stderr\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -123,6 +127,7 @@ enum {
 	OPT_ENTRY,
 	OPT_CHECK,
 	OPT_NO_CHECK,
+	OPT_CONSOLE_LIMIT,
 };
 
 static const struct option run_options[] = {
@@ -133,6 +138,7 @@ static const struct option run_options[] = {
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
+	{ "console-limit", required_argument, NULL, OPT_CONSOLE_LIMIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -146,6 +152,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mem_size = SIMVMM_MEM_DEFAULT;
 	o->load_addr = SIMVMM_LOAD_ADDR;
+	o->console_limit = DEBUGCON_DEFAULT_LIMIT;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:M:t:qh", run_options,
@@ -186,6 +193,11 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_NO_CHECK:
 			o->check = CHECK_OFF;
+			break;
+		case OPT_CONSOLE_LIMIT:
+			if (parse_size(optarg, &o->console_limit))
+				return usage_error("bad --console-limit '%s': give bytes, e.g. 64K or 16M (0 = no limit)",
+						   optarg);
 			break;
 		case 'q':
 			log_set_quiet(true);
@@ -344,7 +356,7 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	if (vm_create(sys_fd, o.mem_size, &vm))
 		goto out;
-	err = debugcon_attach(vm, STDOUT_FILENO, 0, NULL);
+	err = debugcon_attach(vm, STDOUT_FILENO, o.console_limit, NULL);
 	if (!err)
 		err = exit_port_attach(vm);
 	if (err) {
