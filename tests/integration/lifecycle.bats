@@ -1,0 +1,80 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+# How a run ends from the outside and what it leaves: every stop signal,
+# a signal while the guest floods I/O exits, fds, processes. Under
+# SIMVMM_VALGRIND=1 each of these runs also proves no leak and no fd left.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+	require_kvm
+}
+
+# Start GUEST-IMAGE in its own session, stop it with SIGNAL once it runs,
+# and leave its exit status in $rc and its stderr in $BATS_TEST_TMPDIR/err.
+stop_with() {
+	local sig=$1
+	shift
+	setsid "$SIMVMM" run "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_running "$BATS_TEST_TMPDIR/err"
+	sleep 0.2
+	kill -"$sig" "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+}
+
+@test "SIGHUP stops a running guest with status 129, nothing left behind" {
+	img=$(image loop.bin '\xeb\xfe')
+	stop_with HUP --mode long "$img"
+	[ "$rc" -eq 129 ]
+	grep -q "stopped by signal 1 (Hangup)" "$BATS_TEST_TMPDIR/err"
+	# Its session is empty: no thread or child outlived it.
+	[ -z "$(pgrep -s "$pid")" ]
+	[ ! -e "/proc/$pid" ]
+}
+
+@test "SIGTERM stops a guest busy flooding I/O exits with status 143" {
+	# l: mov si,0x8000; mov cx,0x8000; mov dx,0xe9; rep outsb; jmp l
+	img=$(image flood.bin '\xbe\x00\x80\xb9\x00\x80\xba\xe9\x00\xf3\x6e\xeb\xf3')
+	stop_with TERM --mode real --console-limit 0 "$img"
+	[ "$rc" -eq 143 ]
+	grep -q "stopped by signal 15 (Terminated)" "$BATS_TEST_TMPDIR/err"
+	[ "$(grep -c "debug console" "$BATS_TEST_TMPDIR/err")" -eq 0 ]
+}
+
+@test "SIGINT stops a guest spinning in real mode with status 130" {
+	img=$(image loop.bin '\xfa\xeb\xfe')
+	stop_with INT --mode real "$img"
+	[ "$rc" -eq 130 ]
+	grep -q "stopped by signal 2 (Interrupt)" "$BATS_TEST_TMPDIR/err"
+}
+
+@test "every fd simvmm opens is O_CLOEXEC, and the image file is closed" {
+	img=$(image loop.bin '\xeb\xfe')
+	# The fds of simvmm itself, not of valgrind around it.
+	real=${VG_SIMVMM:-$SIMVMM}
+	"$real" run --mode long "$img" >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_running "$BATS_TEST_TMPDIR/err"
+	found=
+	for fd in /proc/"$pid"/fd/*; do
+		target=$(readlink "$fd")
+		case $target in
+		/dev/kvm | anon_inode:kvm-vm | anon_inode:kvm-vcpu:0) ;;
+		"$img") echo "image still open as ${fd##*/}"; false ;;
+		*) continue ;;
+		esac
+		flags=$(awk '/^flags:/ { print $2 }' \
+			"/proc/$pid/fdinfo/${fd##*/}")
+		# O_CLOEXEC is 02000000 (octal) in fdinfo's flags.
+		(( (8#$flags & 8#2000000) != 0 )) ||
+			{ echo "$target without O_CLOEXEC ($flags)"; false; }
+		found="$found $target"
+	done
+	kill -TERM "$pid"
+	wait "$pid" || true
+	found=$(printf '%s\n' $found | sort | tr '\n' ' ')
+	[ "$found" = "/dev/kvm anon_inode:kvm-vcpu:0 anon_inode:kvm-vm " ]
+}
