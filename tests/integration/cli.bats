@@ -191,3 +191,11 @@ load helpers
 	[[ "$output" == *"--console-limit N"* ]]
 	[[ "$output" == *"0 = no limit"* ]]
 }
+
+@test "a FIFO as image is refused at once, not waited on (2)" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run --separate-stderr timeout 10 "$SIMVMM" run --mode real \
+		"$BATS_TEST_TMPDIR/fifo"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"guest image '$BATS_TEST_TMPDIR/fifo' is not a regular file"* ]]
+}
