@@ -262,3 +262,23 @@ out_hex() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "Hello, world!" ]
 }
+
+@test "entry points the mode cannot reach are refused before the run (2)" {
+	img=$(image hlt.bin '\xf4')
+	run --separate-stderr "$SIMVMM" run --mode protected \
+		--entry 0x100000000 "$img"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"protected-mode entry point 0x100000000 does not fit in the 32-bit EIP"* ]]
+	run --separate-stderr "$SIMVMM" run --mode long \
+		--entry 0xffffffffffffffff "$img"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"long-mode entry point 0xffffffffffffffff is outside the identity map of the first 4 GiB"* ]]
+	[[ "$stderr" != *running* ]]
+}
+
+@test "an entry point in unbacked memory below 4 GiB is an emulation failure (1)" {
+	img=$(image hlt.bin '\xf4')
+	run --separate-stderr "$SIMVMM" run --mode long --entry 0xffffffff "$img"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"guest stopped by KVM_EXIT_INTERNAL_ERROR at RIP=0xffffffff"* ]]
+}
