@@ -30,8 +30,11 @@ stop_with() {
 	stop_with HUP --mode long "$img"
 	[ "$rc" -eq 129 ]
 	grep -q "stopped by signal 1 (Hangup)" "$BATS_TEST_TMPDIR/err"
-	# Its session is empty: no thread or child outlived it.
-	[ -z "$(pgrep -s "$pid")" ]
+	# Its session is empty: no child outlived it. (/proc, not pgrep:
+	# procps is not on a fresh Debian.) Field 4 after "comm) " is the sid.
+	left=$(awk -v sid="$pid" '{ sub(/.*\) /, ""); if ($4 == sid) print }' \
+		/proc/[0-9]*/stat 2>/dev/null)
+	[ -z "$left" ]
 	[ ! -e "/proc/$pid" ]
 }
 
