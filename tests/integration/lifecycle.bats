@@ -32,8 +32,9 @@ stop_with() {
 	grep -q "stopped by signal 1 (Hangup)" "$BATS_TEST_TMPDIR/err"
 	# Its session is empty: no child outlived it. (/proc, not pgrep:
 	# procps is not on a fresh Debian.) Field 4 after "comm) " is the sid.
-	left=$(awk -v sid="$pid" '{ sub(/.*\) /, ""); if ($4 == sid) print }' \
-		/proc/[0-9]*/stat 2>/dev/null)
+	# Processes may vanish while being read: cat's complaint is ignored.
+	left=$(cat /proc/[0-9]*/stat 2>/dev/null |
+		awk -v sid="$pid" '{ sub(/.*\) /, ""); if ($4 == sid) print }')
 	[ -z "$left" ]
 	[ ! -e "/proc/$pid" ]
 }
