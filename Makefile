@@ -141,7 +141,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM)
 unit-tests: $(UNIT_TESTS) $(FUZZ_REPLAYS)
 
 # A fuzz target replayed over its committed inputs, with the host compiler.
-$(BUILD)/tests/test_fuzz_%: fuzz/%.c fuzz/replay.c fuzz/null_log.c $(LIBSIMVMM)
+$(BUILD)/tests/test_fuzz_%: fuzz/%.c fuzz/replay.c fuzz/null_log.c fuzz/fuzz.h \
+		fuzz/fake_vm.h $(LIBSIMVMM)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) -Ilib $(HOST_CFLAGS) -DFUZZ_NAME='"$*"' \
 		fuzz/$*.c fuzz/replay.c fuzz/null_log.c -o $@ $(LIBSIMVMM) \
@@ -186,7 +187,8 @@ $(FUZZ_BUILD)/libsimvmm.a: $(FUZZ_LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(FUZZ_BUILD)/fuzz_%: fuzz/%.c fuzz/fuzz.h fuzz/null_log.c $(FUZZ_BUILD)/libsimvmm.a
+$(FUZZ_BUILD)/fuzz_%: fuzz/%.c fuzz/fuzz.h fuzz/fake_vm.h fuzz/null_log.c \
+		$(FUZZ_BUILD)/libsimvmm.a
 	$(FUZZ_CC) $(HOST_CPPFLAGS) -Ilib $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 		fuzz/$*.c fuzz/null_log.c -o $@ $(FUZZ_BUILD)/libsimvmm.a
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz target: guest-image loading (lib/loader.c) and the guest-address
- * translator under it (lib/vm.c), on a struct vm whose RAM is a plain
- * heap buffer laid out as vm_create() lays it out, so no KVM is needed
- * and ASan sees any byte written outside the guest's RAM.
+ * translator under it (lib/vm.c), on a fake struct vm (fake_vm.h): no
+ * KVM, and ASan sees any byte written outside the guest's RAM.
  *
  * Input: a 12-byte header (RAM size, CPU mode, load address, flags) then
  * the image. Invariants: the translator only returns pointers wholly
@@ -17,28 +16,10 @@
 
 #include <simvmm/memmap.h>
 
+#include "fake_vm.h"
 #include "fuzz.h"
 #include "loader.h"
 #include "vm.h"
-
-/* As vm_create(): RAM below the device hole, the rest above it. */
-static void fake_vm_layout(struct vm *vm, uint8_t *mem, uint64_t size)
-{
-	uint64_t low = size < SIMVMM_LOWMEM_END ? size : SIMVMM_LOWMEM_END;
-
-	memset(vm, 0, sizeof(*vm));
-	vm->fd = -1;
-	vm->sys_fd = -1;
-	vm->mem = mem;
-	vm->mem_size = size;
-	vm->slots[0] = (struct vm_slot){ 0, low, mem };
-	vm->nr_slots = 1;
-	if (size > low) {
-		vm->slots[1] = (struct vm_slot){ SIMVMM_HIGHMEM_START,
-						 size - low, mem + low };
-		vm->nr_slots = 2;
-	}
-}
 
 /* Where @gpa lives in the fake RAM, or -1 if it is not RAM. */
 static int64_t ram_offset(const struct vm *vm, uint64_t gpa)
@@ -131,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mem = calloc(1, mem_size);
 	if (!mem)
 		return 0;
-	fake_vm_layout(&vm, mem, mem_size);
+	fake_vm_init(&vm, mem, mem_size);
 
 	check_translate(&vm, addr, len);
 	probe = addr + (flags >> 4) * 0x10000 - 0x80000;
@@ -148,6 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (flags & 2)
 		check_read_file(img, len, mem_size);
+	fake_vm_release(&vm);
 	free(mem);
 	return 0;
 }
