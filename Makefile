@@ -31,6 +31,8 @@ LIB_SRCS := lib/bus.c lib/cpu_mode.c lib/kvm.c lib/loader.c lib/log.c \
 	lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c
 CLI_SRCS := cli/simvmm.c cli/builtin.c
+# VM-exit profiling (docs/stats.md)
+LIB_SRCS += lib/json.c lib/kvm_stats.c lib/stats.c lib/stats_print.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/cli/guest_images.o
 LIBSIMVMM := $(BUILD)/libsimvmm.a
@@ -79,6 +81,7 @@ help:
 	@echo "make test       install test dependencies (as root), build, run every test"
 	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
 	@echo "make fuzz       build the libFuzzer targets (clang), run each FUZZ_TIME s (default 60)"
+	@echo "make bench      simvmm against the raw-KVM floor: table, results, chart"
 	@echo "make clean      remove $(BUILD)/"
 	@echo "options: SANITIZE=1 (ASan+UBSan, builds into build-san/), USE_POOLING=1"
 
@@ -240,6 +243,48 @@ lint: deps-lint $(CHECKPATCH)
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
 		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c fuzz/*.c)
 	@echo "lint: clean"
+
+# ---- benchmarks (bench/: not part of simvmm) ------------------------------
+.PHONY: bench bench-build deps-bench lint-bench
+BENCH_OUT := $(BUILD)/bench
+BENCH_BIN := $(BENCH_OUT)/bench
+RAWKVM := $(BENCH_OUT)/rawkvm
+RAW_OBJ := $(BUILD)/host/bench/raw.o
+
+$(BENCH_BIN): $(BUILD)/host/bench/bench.o $(RAW_OBJ) $(LIBSIMVMM)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+$(RAWKVM): $(BUILD)/host/bench/rawkvm.o $(RAW_OBJ) $(BUILD)/host/cli/guest_images.o
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_LDFLAGS) -o $@ $^
+
+# Build without running: CI keeps bench/ compiling without timing anything.
+bench-build: $(SIMVMM) $(BENCH_BIN) $(RAWKVM)
+
+deps-bench:
+	@scripts/install-deps bench
+
+# bench/ is linted like the rest, as a step of its own.
+BENCH_SRCS := bench/bench.c bench/raw.c bench/rawkvm.c
+lint: lint-bench
+lint-bench: deps-lint $(CHECKPATCH)
+	$(CHECKPATCH) --no-tree --terse --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES \
+		-f $(BENCH_SRCS) $(wildcard bench/*.h)
+	@for f in $(BENCH_SRCS); do \
+		echo "sparse $$f"; \
+		sparse -Wsparse-error $(HOST_CPPFLAGS) -Ilib $$f || exit 1; \
+	done
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--inline-suppr --suppress=missingIncludeSystem --std=c11 \
+		--suppress=variableScope -D__x86_64__ -D__linux__ -Iinclude -Ilib \
+		$(BENCH_SRCS)
+
+bench: deps-bench $(SIMVMM) $(BENCH_BIN) $(RAWKVM)
+	$(BENCH_BIN) $(SIMVMM) $(RAWKVM) $(BENCH_OUT)
+	gnuplot -e "datafile='$(BENCH_OUT)/ratios.dat'; outfile='$(BENCH_OUT)/ratios.svg'" bench/plot.gp
+	@echo "bench: results in $(BENCH_OUT)/results.md, results.json, ratios.svg"
 
 clean:
 	rm -rf $(BUILD) build-san build-fuzz

@@ -25,6 +25,7 @@
 #include "../lib/loader.h"
 #include "../lib/log.h"
 #include "../lib/parse.h"
+#include "../lib/stats.h"
 #include "../lib/vcpu.h"
 #include "../lib/vm.h"
 #include "builtin.h"
@@ -42,6 +43,7 @@ enum {
 };
 
 enum check_policy { CHECK_DEFAULT, CHECK_ON, CHECK_OFF };
+enum stats_report { STATS_NONE, STATS_TEXT, STATS_JSON };
 
 struct run_opts {
 	const char *guest;
@@ -49,6 +51,9 @@ struct run_opts {
 	enum cpu_mode mode;
 	uint64_t mem_size;
 	uint64_t timeout_ns;
+	enum stats_report stats;
+	const char *stats_file;
+	bool trace;
 	bool load_addr_set;
 	uint64_t load_addr;
 	bool entry_set;
@@ -75,6 +80,10 @@ static void print_usage(FILE *f)
 		"                         of 4K (default: 1M)\n"
 		"  -t, --timeout SECONDS  stop a guest still running after SECONDS, which\n"
 		"                         may have decimals (default: 0, no limit)\n"
+		"      --stats[=FORMAT]   when the run ends, print VM-exit statistics on\n"
+		"                         stderr: FORMAT text (the default) or json\n"
+		"      --stats-file PATH  write the statistics as JSON to PATH\n"
+		"      --trace            print one line per VM exit on stderr\n"
 		"      --load-addr ADDR   guest-physical load address of an image\n"
 		"                         (default: 0x%x)\n"
 		"      --entry ADDR       first instruction (default: the load address)\n"
@@ -122,6 +131,13 @@ static int cmd_list(void)
 	return EXIT_OK;
 }
 
+/* The profiling options (docs/stats.md). */
+enum {
+	OPT_STATS = 0x200,
+	OPT_STATS_FILE,
+	OPT_TRACE,
+};
+
 enum {
 	OPT_LOAD_ADDR = 0x100,
 	OPT_ENTRY,
@@ -134,6 +150,9 @@ static const struct option run_options[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "memory", required_argument, NULL, 'M' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "stats", optional_argument, NULL, OPT_STATS },
+	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
+	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "load-addr", required_argument, NULL, OPT_LOAD_ADDR },
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -175,6 +194,21 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			if (parse_seconds(optarg, &o->timeout_ns))
 				return usage_error("bad --timeout '%s': give seconds, e.g. 5 or 0.5 (0 = no limit)",
 						   optarg);
+			break;
+		case OPT_STATS:
+			if (!optarg || !strcmp(optarg, "text"))
+				o->stats = STATS_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->stats = STATS_JSON;
+			else
+				return usage_error("bad --stats format '%s': use text or json",
+						   optarg);
+			break;
+		case OPT_STATS_FILE:
+			o->stats_file = optarg;
+			break;
+		case OPT_TRACE:
+			o->trace = true;
 			break;
 		case OPT_LOAD_ADDR:
 			if (parse_u64(optarg, &o->load_addr))
@@ -305,6 +339,42 @@ static int report_result(struct vcpu *vcpu, const struct vcpu_result *res,
 	return EXIT_GUEST_FAILED;
 }
 
+/* How the run ended, in the words of the stats schema (docs/stats.md). */
+static const char *outcome_name(const struct vcpu_result *res)
+{
+	switch (res->kind) {
+	case VCPU_HALTED:
+		return "halted";
+	case VCPU_GUEST_EXIT:
+		return "guest_exit";
+	case VCPU_SIGNAL:
+		return res->code == SIGALRM ? "timeout" : "signal";
+	case VCPU_GUEST_FAULT:
+		return "fault";
+	case VCPU_DEVICE_ERROR:
+		return "device_error";
+	}
+	return "unknown";
+}
+
+/* Print the reports asked for; returns 0 or -EIO if the file failed. */
+static int report_stats(struct stats *st, const struct run_opts *o,
+			FILE *file, const char *outcome)
+{
+	if (o->stats == STATS_TEXT)
+		stats_print_text(st, stderr, o->guest, outcome);
+	else if (o->stats == STATS_JSON)
+		stats_print_json(st, stderr, o->guest, outcome);
+	if (!file)
+		return 0;
+	stats_print_json(st, file, o->guest, outcome);
+	if (ferror(file)) {
+		pr_err("writing --stats-file '%s' failed", o->stats_file);
+		return -EIO;
+	}
+	return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const struct builtin_guest *bg;
@@ -315,6 +385,8 @@ static int cmd_run(int argc, char **argv)
 	const void *img;
 	void *file = NULL;
 	sigset_t stop;
+	struct stats *st = NULL;
+	FILE *stats_out = NULL;
 	size_t len;
 	int sys_fd = -1, status, err;
 	bool check;
@@ -348,9 +420,24 @@ static int cmd_run(int argc, char **argv)
 	if (!o.entry_set)
 		o.entry = o.load_addr;
 
+	status = EXIT_SETUP;
+	/* Before the guest runs: a bad path must not cost a whole run. */
+	if (o.stats_file) {
+		stats_out = fopen(o.stats_file, "we");
+		if (!stats_out) {
+			pr_err("cannot write --stats-file '%s': %s",
+			       o.stats_file, strerror(errno));
+			goto out;
+		}
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		pr_err("out of memory");
+		goto out;
+	}
+
 	block_stop_signals(&stop);
 
-	status = EXIT_SETUP;
 	sys_fd = kvm_open_system();
 	if (sys_fd < 0)
 		goto out;
@@ -369,19 +456,37 @@ static int cmd_run(int argc, char **argv)
 	    vcpu_set_stop_signals(vcpu, &stop))
 		goto out;
 
+	/* Exits are always counted; timings and the kernel's on demand. */
+	stats_init(st, &vm->bus);
+	if (o.stats != STATS_NONE || stats_out)
+		stats_open_kernel(st, vm->fd, vcpu->fd);
+
 	pr_info("running %s in %s mode, %llu KiB RAM", o.guest,
 		cpu_mode_name(o.mode), (unsigned long long)o.mem_size >> 10);
 	if (o.timeout_ns && arm_timeout(o.timeout_ns)) {
 		pr_err("cannot arm the timeout: %s", strerror(errno));
 		goto out;
 	}
+	stats_attach(st, vcpu, o.stats != STATS_NONE || stats_out,
+		     o.trace ? stderr : NULL);
 	err = vcpu_run(vcpu, &res);
 	arm_timeout(0);
-	if (err)
-		goto out;
-	status = report_result(vcpu, &res, &o, check);
+	stats_finish(st);
+	if (!err)
+		status = report_result(vcpu, &res, &o, check);
+	if (report_stats(st, &o, stats_out, err ? "host_error" :
+			 outcome_name(&res)) && status == EXIT_OK)
+		status = EXIT_SETUP;
 
 out:
+	if (st)
+		stats_destroy(st);
+	free(st);
+	if (stats_out && fclose(stats_out) && status == EXIT_OK) {
+		pr_err("writing --stats-file '%s': %s", o.stats_file,
+		       strerror(errno));
+		status = EXIT_SETUP;
+	}
 	vcpu_destroy(vcpu);
 	vm_destroy(vm);
 	if (sys_fd >= 0)

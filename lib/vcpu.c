@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <simvmm/x86.h>
@@ -185,35 +186,58 @@ static void report_fault(const struct vcpu *vcpu)
 	vcpu_dump_regs(vcpu);
 }
 
+uint64_t vcpu_now_ns(void)
+{
+	struct timespec ts;
+
+	/* vDSO on a TSC clocksource: tens of ns, against microsecond exits. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
 int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 {
 	const struct vcpu_hooks *hooks = vcpu->hooks;
+	bool timed = hooks && hooks->post && hooks->timed;
+	struct vcpu_exit_time t = { 0, 0, 0 };
 	struct kvm_run *run = vcpu->run;
 	struct vm *vm = vcpu->vm;
 	int err, sig;
 
 	memset(res, 0, sizeof(*res));
 	for (;;) {
+		if (timed)
+			t.enter_ns = vcpu_now_ns();
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			err = -errno;
 			if (err != -EINTR && err != -EAGAIN) {
 				pr_err("KVM_RUN: %s", strerror(-err));
 				return err;
 			}
-			sig = take_stop_signal(vcpu);
-			if (sig) {
-				res->kind = VCPU_SIGNAL;
-				res->code = sig;
-				return 0;
-			}
-			continue;
+			/*
+			 * KVM sets this itself for a signal; EAGAIN does not,
+			 * and the switch and the hooks must see this exit too.
+			 */
+			run->exit_reason = KVM_EXIT_INTR;
 		}
+		if (timed)
+			t.exit_ns = vcpu_now_ns();
 
 		res->exit_reason = run->exit_reason;
 		if (hooks && hooks->pre)
 			hooks->pre(vcpu->hooks_priv, run);
 
 		switch (run->exit_reason) {
+		case KVM_EXIT_INTR:
+			/* A stop signal ends the run; any other is spurious. */
+			sig = take_stop_signal(vcpu);
+			err = 0;
+			if (sig) {
+				res->kind = VCPU_SIGNAL;
+				res->code = sig;
+				err = 1;
+			}
+			break;
 		case KVM_EXIT_IO:
 			err = handle_io(vcpu);
 			break;
@@ -232,8 +256,10 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 			break;
 		}
 
+		if (timed)
+			t.done_ns = vcpu_now_ns();
 		if (hooks && hooks->post)
-			hooks->post(vcpu->hooks_priv, run);
+			hooks->post(vcpu->hooks_priv, run, &t);
 
 		if (err > 0)
 			return 0;

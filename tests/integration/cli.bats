@@ -10,7 +10,7 @@ load helpers
 	run --separate-stderr "$SIMVMM" --help
 	[ "$status" -eq 0 ]
 	for opt in --mode --memory --timeout --load-addr --entry --check \
-		   --no-check --quiet --help --version; do
+		   --no-check --quiet --stats --stats-file --trace --help --version; do
 		[[ "$output" == *"$opt"* ]] || { echo "missing $opt"; false; }
 	done
 	[[ "$output" == *"(default: 1M)"* ]]
