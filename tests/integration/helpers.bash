@@ -44,7 +44,11 @@ run_split() {
 }
 
 # Wait until the simvmm writing stderr to $1 has started its guest (its
-# stop signals are blocked from then on), at most 10 s.
+# stop signals are blocked from then on), at most 10 s. A signal sent
+# earlier may be lost: a background job inherits SIGINT ignored, and an
+# ignored signal that is not yet blocked is discarded. Tests that signal
+# a spinning guest also give it a --timeout, so a lost signal fails the
+# test instead of hanging the suite.
 wait_running() {
 	local i
 	for i in $(seq 100); do

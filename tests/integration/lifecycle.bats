@@ -16,7 +16,7 @@ setup() {
 stop_with() {
 	local sig=$1
 	shift
-	setsid "$SIMVMM" run "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
+	setsid "$SIMVMM" run --timeout 60 "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	wait_running "$BATS_TEST_TMPDIR/err"
 	sleep 0.2
