@@ -3,6 +3,10 @@
 # separate flags. `make help` lists the targets.
 
 VERSION := 0.1.0
+# A sanitized build never shares objects with the normal one.
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+endif
 BUILD ?= build
 CC ?= cc
 LD := ld
@@ -67,7 +71,17 @@ GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
 # ---- tests ----------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo
+# ---- fuzz targets -----------------------------------------------------------
+# A target is fuzz/NAME.c (LLVMFuzzerTestOneInput), seeds in
+# fuzz/corpus/NAME/ and one line here. make fuzz runs each with libFuzzer;
+# make test replays its seeds and fuzz/regressions/NAME/ as a unit test.
+FUZZ_TARGETS := parse
+FUZZ_TARGETS += loader
+FUZZ_TARGETS += bus
+FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
+
+.PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
+	fuzz fuzz-build deps-fuzz
 all: $(SIMVMM) $(TEST_GUEST_BINS)
 
 help:
@@ -75,9 +89,10 @@ help:
 	@echo "make demo       build, then run the hello64 guest"
 	@echo "make test       install test dependencies (as root), build, run every test"
 	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
+	@echo "make fuzz       build the libFuzzer targets (clang), run each FUZZ_TIME s (default 60)"
 	@echo "make bench      simvmm against the raw-KVM floor: table, results, chart"
 	@echo "make clean      remove $(BUILD)/"
-	@echo "options: SANITIZE=1 (ASan+UBSan), USE_POOLING=1 (SIMVIRTIO: poll transport by default)"
+	@echo "options: SANITIZE=1 (ASan+UBSan, builds into build-san/), USE_POOLING=1 (SIMVIRTIO: poll transport by default)"
 
 # host objects
 $(BUILD)/host/%.o: %.c
@@ -140,7 +155,22 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM)
 	$(CC) $(HOST_CPPFLAGS) -Ilib $(HOST_CFLAGS) -Wno-missing-prototypes \
 		$< -o $@ $(LIBSIMVMM) $(HOST_LDFLAGS) -lcmocka
 
-unit-tests: $(UNIT_TESTS)
+unit-tests: $(UNIT_TESTS) $(FUZZ_REPLAYS)
+
+# A fuzz target replayed over its committed inputs, with the host compiler.
+$(BUILD)/tests/test_fuzz_%: fuzz/%.c fuzz/replay.c fuzz/null_log.c fuzz/fuzz.h \
+		fuzz/fake_vm.h $(LIBSIMVMM)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) -Ilib $(HOST_CFLAGS) -DFUZZ_NAME='"$*"' \
+		fuzz/$*.c fuzz/replay.c fuzz/null_log.c -o $@ $(LIBSIMVMM) \
+		$(HOST_LDFLAGS)
+
+# Deliberate bugs: prove that ASan/UBSan (tests/sanitizer/) and valgrind
+# (tests/valgrind/) reports really turn a test red.
+CANARY := $(BUILD)/tests/canary
+$(CANARY): tests/canary.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) $< -o $@ $(HOST_LDFLAGS)
 
 deps-test:
 	@scripts/install-deps test
@@ -149,8 +179,58 @@ deps-lint:
 	@scripts/install-deps lint
 
 test: deps-test
-	$(MAKE) all unit-tests
-	BUILD=$(BUILD) tests/run
+	$(MAKE) all unit-tests $(CANARY)
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
+
+# ---- fuzzing: clang + libFuzzer, ASan and UBSan, in build-fuzz/ -------------
+FUZZ_BUILD := build-fuzz
+FUZZ_CC := clang
+FUZZ_TIME ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+# vcpu.c's kvm_signal_mask wrapper is a GNU extension clang warns about.
+FUZZ_CFLAGS := $(filter-out -O2,$(HOST_CFLAGS)) -O1 \
+	-fno-omit-frame-pointer -Wno-gnu-variable-sized-type-not-at-end \
+	$(FUZZ_SAN)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/host/%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+# The library gets coverage counters; only the targets link libFuzzer.
+$(FUZZ_BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(HOST_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-c $< -o $@
+
+$(FUZZ_BUILD)/libsimvmm.a: $(FUZZ_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/%.c fuzz/fuzz.h fuzz/fake_vm.h fuzz/null_log.c \
+		$(FUZZ_BUILD)/libsimvmm.a
+	$(FUZZ_CC) $(HOST_CPPFLAGS) -Ilib $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+		fuzz/$*.c fuzz/null_log.c -o $@ $(FUZZ_BUILD)/libsimvmm.a
+
+deps-fuzz:
+	@scripts/install-deps fuzz
+
+fuzz-build: deps-fuzz
+	$(MAKE) $(FUZZ_BINS)
+
+# Each target fuzzes a scratch copy of its seeds; crashes land in
+# build-fuzz/crash/NAME/ and fail the run. Commit a crash input to
+# fuzz/regressions/NAME/ once fixed, so make test replays it for ever.
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/crash/$$t; \
+		echo "fuzz: $$t for $(FUZZ_TIME) s"; \
+		$(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+			-print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(FUZZ_BUILD)/crash/$$t/ \
+			$(FUZZ_BUILD)/corpus/$$t fuzz/corpus/$$t \
+			2>$(FUZZ_BUILD)/$$t.log || \
+			{ tail -n 40 $(FUZZ_BUILD)/$$t.log; exit 1; }; \
+		grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+.*DONE)' \
+			$(FUZZ_BUILD)/$$t.log | sed "s/^/fuzz: $$t: /"; \
+	done
 
 # ---- lint -------------------------------------------------------------------
 CHECKPATCH := .cache/linux-scripts/checkpatch.pl
@@ -163,7 +243,7 @@ LINT_C := $(filter-out $(LINT_VOLATILE_OK),$(LIB_SRCS) $(CLI_SRCS) \
 	$(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
 	guests/test/*.[ch] \
-	tests/unit/*.c))
+	tests/unit/*.c tests/canary.c fuzz/*.c fuzz/*.h))
 CHECKPATCH_IGNORE := SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
 $(CHECKPATCH):
@@ -184,7 +264,8 @@ lint: deps-lint $(CHECKPATCH)
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 \
 		--suppress=variableScope \
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
-		$(LIB_SRCS) $(CLI_SRCS) $(wildcard guests/*.c guests/lib/*.c guests/test/*.c)
+		$(LIB_SRCS) $(CLI_SRCS) \
+		$(wildcard guests/*.c guests/lib/*.c guests/test/*.c fuzz/*.c)
 	@echo "lint: clean"
 
 # ---- benchmarks (bench/: not part of simvmm) ------------------------------
@@ -231,6 +312,6 @@ bench: deps-bench $(SIMVMM) $(BENCH_BIN) $(RAWKVM) $(TEST_GUEST_BINS)
 	@echo "bench: results in $(BENCH_OUT)/results.md, results.json, ratios.svg, transports.svg"
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-san build-fuzz
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)

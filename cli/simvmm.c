@@ -62,6 +62,7 @@ struct run_opts {
 	uint64_t entry;
 	enum check_policy check;
 	enum simvirtio_transport transport;
+	uint64_t console_limit;
 };
 
 static void print_usage(FILE *f)
@@ -95,6 +96,9 @@ static void print_usage(FILE *f)
 		"      --transport T      SIMVIRTIO transport: exit (every ring access\n"
 		"                         is a VM exit) or poll (shared rings, a host\n"
 		"                         thread, ioeventfd notifies); default: %s\n"
+		"      --console-limit N  stop a guest that writes more than N bytes to\n"
+		"                         the debug console, K/M/G suffixes, 0 = no limit\n"
+		"                         (default: 1M)\n"
 		"  -q, --quiet            print only errors and warnings on stderr\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
@@ -149,6 +153,7 @@ enum {
 	OPT_CHECK,
 	OPT_NO_CHECK,
 	OPT_TRANSPORT,
+	OPT_CONSOLE_LIMIT,
 };
 
 static const struct option run_options[] = {
@@ -163,6 +168,7 @@ static const struct option run_options[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "console-limit", required_argument, NULL, OPT_CONSOLE_LIMIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -177,6 +183,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	o->mem_size = SIMVMM_MEM_DEFAULT;
 	o->load_addr = SIMVMM_LOAD_ADDR;
 	o->transport = SIMVIRTIO_DEFAULT_TRANSPORT;
+	o->console_limit = DEBUGCON_DEFAULT_LIMIT;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+m:M:t:qh", run_options,
@@ -236,6 +243,11 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case OPT_TRANSPORT:
 			if (simvirtio_transport_parse(optarg, &o->transport))
 				return usage_error("unknown --transport '%s': use exit or poll",
+						   optarg);
+			break;
+		case OPT_CONSOLE_LIMIT:
+			if (parse_size(optarg, &o->console_limit))
+				return usage_error("bad --console-limit '%s': give bytes, e.g. 64K or 16M (0 = no limit)",
 						   optarg);
 			break;
 		case 'q':
@@ -454,7 +466,7 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	if (vm_create(sys_fd, o.mem_size, &vm))
 		goto out;
-	err = debugcon_attach(vm, STDOUT_FILENO, 0, NULL);
+	err = debugcon_attach(vm, STDOUT_FILENO, o.console_limit, NULL);
 	if (!err)
 		err = exit_port_attach(vm);
 	if (err) {

@@ -185,6 +185,11 @@ int cpu_mode_setup(struct vcpu *vcpu, enum cpu_mode mode, uint64_t entry)
 		regs.rsp = SIMVMM_RM_STACK_TOP;
 		break;
 	case CPU_MODE_PROTECTED:
+		if (entry > 0xffffffffull) {
+			pr_err("protected-mode entry point 0x%llx does not fit in the 32-bit EIP",
+			       (unsigned long long)entry);
+			return -EINVAL;
+		}
 		err = setup_gdt(vcpu, &sregs, 0);
 		if (err)
 			return err;
@@ -194,6 +199,11 @@ int cpu_mode_setup(struct vcpu *vcpu, enum cpu_mode mode, uint64_t entry)
 		regs.rsp = stack_top(vcpu->vm);
 		break;
 	case CPU_MODE_LONG:
+		if (entry >= (uint64_t)SIMVMM_PD_COUNT << 30) {
+			pr_err("long-mode entry point 0x%llx is outside the identity map of the first %u GiB",
+			       (unsigned long long)entry, SIMVMM_PD_COUNT);
+			return -EINVAL;
+		}
 		err = setup_gdt(vcpu, &sregs, 1);
 		if (!err)
 			err = setup_page_tables(vcpu);

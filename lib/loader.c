@@ -18,7 +18,12 @@ int loader_read_file(const char *path, uint64_t max, void **buf, size_t *len)
 	ssize_t n;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO would otherwise wait for a writer for
+	 * ever; it is refused below as not a regular file. Regular files
+	 * ignore the flag.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = -errno;
 		pr_err("cannot open guest image '%s': %s", path,

@@ -11,9 +11,11 @@
 #define SIMVMM_DEBUGCON_PORT	0xe9
 
 /*
- * Exit port: a 1-, 2- or 4-byte write ends the run at once. 0 means the
- * guest succeeded, anything else is a guest-reported failure code.
- * Reading it returns SIMVMM_EXIT_PORT_MAGIC so a guest can probe for it.
+ * Exit port: a 1-, 2- or 4-byte write at this port ends the run at once.
+ * 0 means the guest succeeded, anything else is a guest-reported failure
+ * code. It is one 32-bit register over ports 0xf4-0xf7: reading it returns
+ * SIMVMM_EXIT_PORT_MAGIC (byte lanes: in al,0xf6 gives byte 2) so a guest
+ * can probe for it; writes at 0xf5-0xf7 are ignored.
  */
 #define SIMVMM_EXIT_PORT	0xf4
 #define SIMVMM_EXIT_PORT_MAGIC	0x53564d4d	/* "SVMM" */

@@ -17,7 +17,20 @@ static void debugcon_put(struct debugcon *con, uint8_t c)
 	ssize_t n;
 
 	con->bytes++;
-	if (con->write_error || (con->limit && con->bytes > con->limit)) {
+	if (con->limit && con->bytes > con->limit) {
+		/*
+		 * A guest this talkative is out of control: end the run
+		 * rather than spin on, printing nothing, until a timeout.
+		 */
+		con->dropped++;
+		if (con->bytes == con->limit + 1) {
+			pr_err("guest wrote more than %llu bytes to the debug console; stopped it (raise --console-limit, 0 = no limit)",
+			       (unsigned long long)con->limit);
+			vm_request_stop(con->vm, VM_STOP_DEVICE_ERROR, 0);
+		}
+		return;
+	}
+	if (con->write_error) {
 		con->dropped++;
 		return;
 	}
@@ -46,7 +59,7 @@ static int debugcon_io(void *owner, uint64_t offset, void *data, uint32_t len,
 			bytes[i] = SIMVMM_DEBUGCON_PORT;
 		return 0;
 	}
-	/* A wider OUT prints its low byte only, as Bochs does. */
+	/* The port is one byte wide: the bus never sends a wider OUT here. */
 	debugcon_put(con, bytes[0]);
 	return 0;
 }
@@ -60,6 +73,7 @@ int debugcon_attach(struct vm *vm, int out_fd, uint64_t limit,
 	con = calloc(1, sizeof(*con));
 	if (!con)
 		return -ENOMEM;
+	con->vm = vm;
 	con->out_fd = out_fd;
 	con->limit = limit;
 

@@ -167,3 +167,35 @@ load helpers
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"is 66560 bytes, more than the guest's 65536 bytes of RAM; raise --memory"* ]]
 }
+
+@test "--memory just past the limits or off the 4K grid is refused (2)" {
+	for m in 3145732K 0xc0001000 65540 60K 0x0; do
+		run --separate-stderr "$SIMVMM" run --memory "$m" hello64
+		[ "$status" -eq 2 ] || { echo "accepted --memory '$m'"; false; }
+		[[ "$stderr" == *"bad --memory '$m'"* ]]
+		[ -z "$output" ]
+	done
+}
+
+@test "bad --console-limit values are refused (2)" {
+	for c in "" abc -1 1T 1.5M 0x 99999999999999999999; do
+		run --separate-stderr "$SIMVMM" run --console-limit "$c" hello64
+		[ "$status" -eq 2 ] || { echo "accepted --console-limit '$c'"; false; }
+		[[ "$stderr" == *"bad --console-limit '$c'"* ]]
+	done
+}
+
+@test "--help documents --console-limit and its default" {
+	run "$SIMVMM" --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--console-limit N"* ]]
+	[[ "$output" == *"0 = no limit"* ]]
+}
+
+@test "a FIFO as image is refused at once, not waited on (2)" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	run --separate-stderr timeout 10 "$SIMVMM" run --mode real \
+		"$BATS_TEST_TMPDIR/fifo"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"guest image '$BATS_TEST_TMPDIR/fifo' is not a regular file"* ]]
+}

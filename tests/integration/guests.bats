@@ -182,9 +182,9 @@ setup() {
 
 @test "SIGTERM stops a running guest with status 143" {
 	img=$(image loop.bin '\xeb\xfe')
-	"$SIMVMM" run --mode long "$img" 2>"$BATS_TEST_TMPDIR/err" &
+	"$SIMVMM" run --mode long --timeout 60 "$img" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.3
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -195,9 +195,9 @@ setup() {
 @test "SIGINT stops a running guest with status 130" {
 	img=$(image loop.bin '\xeb\xfe')
 	# Background jobs ignore SIGINT unless it is reset: use setsid.
-	setsid "$SIMVMM" run --mode real "$img" 2>"$BATS_TEST_TMPDIR/err" &
+	setsid "$SIMVMM" run --mode real --timeout 60 "$img" 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.3
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -INT "$pid"
 	rc=0
 	wait "$pid" || rc=$?

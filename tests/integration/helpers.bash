@@ -3,6 +3,15 @@
 
 SIMVMM=${SIMVMM:-$BATS_TEST_DIRNAME/../../${BUILD:-build}/simvmm}
 
+# SIMVMM_VALGRIND=1 (tests/run, unsanitized builds): every simvmm a test
+# starts runs under valgrind memcheck, and teardown fails the test unless
+# each run freed all memory and closed every fd it opened.
+# (bats sources this file more than once: wrap only once.)
+if [ "${SIMVMM_VALGRIND:-0}" = 1 ] && [ "${SIMVMM##*/}" != simvmm-vg ]; then
+	export VG_SIMVMM=$SIMVMM
+	SIMVMM=$(dirname "${BASH_SOURCE[0]}")/../valgrind/simvmm-vg
+fi
+
 # Skip, loudly and with the reason, where /dev/kvm cannot be used; fail
 # instead when SIMVMM_REQUIRE_KVM=1 (CI on a machine that has KVM).
 require_kvm() {
@@ -32,4 +41,39 @@ image() {
 run_split() {
 	local errfile=$BATS_TEST_TMPDIR/stderr
 	run --separate-stderr "$@"
+}
+
+# Wait until the simvmm writing stderr to $1 has started its guest (its
+# stop signals are blocked from then on), at most 10 s. A signal sent
+# earlier may be lost: a background job inherits SIGINT ignored, and an
+# ignored signal that is not yet blocked is discarded. Tests that signal
+# a spinning guest also give it a --timeout, so a lost signal fails the
+# test instead of hanging the suite.
+wait_running() {
+	local i
+	for i in $(seq 100); do
+		grep -q "simvmm: running" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "simvmm did not start its guest within 10 s" >&2
+	return 1
+}
+
+teardown() {
+	# gcc's UBSan writes its reports to stderr whatever log_path says;
+	# besides exiting 98 (tests/run), fail a test whose last run has one.
+	if [[ "${stderr:-}${output:-}" == *"runtime error:"* ]]; then
+		echo "a sanitizer report is in the output of the last run" >&2
+		return 1
+	fi
+	if [ "${SIMVMM_VALGRIND:-0}" = 1 ] &&
+	   [ "${SIMVMM##*/}" != simvmm-vg ]; then
+		echo "SIMVMM_VALGRIND=1 but the test ran $SIMVMM" >&2
+		return 1
+	fi
+	if [ "${SIMVMM_VALGRIND:-0}" = 1 ] &&
+	   compgen -G "$BATS_TEST_TMPDIR/vg.*" >/dev/null; then
+		"$(dirname "${BASH_SOURCE[0]}")/../valgrind/vg-check" \
+			"$BATS_TEST_TMPDIR"/vg.*
+	fi
 }

@@ -165,10 +165,10 @@ stats_run() {
 @test "stats on SIGTERM: outcome signal, report written, status 143" {
 	img=$(image loop.bin '\xeb\xfe')
 	f=$BATS_TEST_TMPDIR/term.json
-	"$SIMVMM" run --mode long --stats --stats-file "$f" "$img" \
+	"$SIMVMM" run --mode long --timeout 60 --stats --stats-file "$f" "$img" \
 		2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.3
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -180,10 +180,10 @@ stats_run() {
 
 @test "stats on SIGINT: status 130, report on stderr" {
 	img=$(image loop.bin '\xeb\xfe')
-	setsid "$SIMVMM" run --mode real --stats=json "$img" \
+	setsid "$SIMVMM" run --mode real --timeout 60 --stats=json "$img" \
 		2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.3
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -INT "$pid"
 	rc=0
 	wait "$pid" || rc=$?
