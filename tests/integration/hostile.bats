@@ -120,21 +120,34 @@ out_hex() {
 # --- MMIO and RAM boundaries -------------------------------------------------
 
 @test "a read straddling the end of low RAM: RAM bytes, then all-ones" {
-	# long mode: mov word [0xffffe],0x4241; mov ebx,[0xffffe];
+	# With 512K, [0x80000, 0x100000) is neither RAM nor a device.
+	# long mode: mov word [0x7fffe],0x4241; mov ebx,[0x7fffe];
 	# 4 x (mov al,bl; out 0xe9,al; shr ebx,8); hlt
-	img=$(image a.bin '\x66\xc7\x04\x25\xfe\xff\x0f\x00\x41\x42\x8b\x1c\x25\xfe\xff\x0f\x00\x88\xd8\xe6\xe9\xc1\xeb\x08\x88\xd8\xe6\xe9\xc1\xeb\x08\x88\xd8\xe6\xe9\xc1\xeb\x08\x88\xd8\xe6\xe9\xf4')
-	run --separate-stderr "$SIMVMM" run --mode long "$img"
+	img=$(image a.bin '\x66\xc7\x04\x25\xfe\xff\x07\x00\x41\x42\x8b\x1c\x25\xfe\xff\x07\x00\x88\xd8\xe6\xe9\xc1\xeb\x08\x88\xd8\xe6\xe9\xc1\xeb\x08\x88\xd8\xe6\xe9\xc1\xeb\x08\x88\xd8\xe6\xe9\xf4')
+	run --separate-stderr "$SIMVMM" run --mode long --memory 512K "$img"
 	[ "$status" -eq 0 ]
 	[ "$(out_hex)" = 4142ffff ]
 }
 
 @test "a write straddling into the device hole stores only its RAM part" {
-	# long mode: mov dword [0xffffe],0x44434241; mov bx,[0xffffe];
+	# long mode, 512K: mov dword [0x7fffe],0x44434241; mov bx,[0x7fffe];
 	# mov al,bl; out 0xe9,al; mov al,bh; out 0xe9,al; hlt
-	img=$(image a.bin '\xc7\x04\x25\xfe\xff\x0f\x00\x41\x42\x43\x44\x66\x8b\x1c\x25\xfe\xff\x0f\x00\x88\xd8\xe6\xe9\x88\xf8\xe6\xe9\xf4')
-	run --separate-stderr "$SIMVMM" run --mode long "$img"
+	img=$(image a.bin '\xc7\x04\x25\xfe\xff\x07\x00\x41\x42\x43\x44\x66\x8b\x1c\x25\xfe\xff\x07\x00\x88\xd8\xe6\xe9\x88\xf8\xe6\xe9\xf4')
+	run --separate-stderr "$SIMVMM" run --mode long --memory 512K "$img"
 	[ "$status" -eq 0 ]
 	[ "$(out_hex)" = 4142 ]
+}
+
+@test "a read straddling from RAM into SIMVIRTIO's registers is a protocol violation (1)" {
+	# With 1M, low RAM ends where the SIMVIRTIO window begins. Its MMIO
+	# half is a 2-byte read of the 4-byte magic: no register at that width.
+	# long mode: mov word [0xffffe],0x4241; mov ebx,[0xffffe]; hlt
+	img=$(image a.bin '\x66\xc7\x04\x25\xfe\xff\x0f\x00\x41\x42\x8b\x1c\x25\xfe\xff\x0f\x00\xf4')
+	run --separate-stderr "$SIMVMM" run --mode long "$img"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"simvirtio: protocol violation: read of 2 byte(s) at config offset 0x0 matches no register"* ]]
+	[[ "$stderr" == *"device status is now DEVICE_ERROR (0x80); stopping the VM"* ]]
 }
 
 @test "a qword read straddling the end of high RAM (--memory 2M)" {

@@ -187,10 +187,10 @@ no_ring_exits() {
 # ---- stop paths: the poller is stopped and joined on every one ----------
 
 @test "SIGTERM stops echo waiting for input, poll transport (143)" {
-	sleep 5 | "$SIMVMM" run --transport poll echo \
+	sleep 5 | "$SIMVMM" run --timeout 60 --transport poll echo \
 		2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.5
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
@@ -199,10 +199,10 @@ no_ring_exits() {
 }
 
 @test "SIGTERM stops echo waiting for input, exit transport (143)" {
-	sleep 5 | "$SIMVMM" run --transport exit echo \
+	sleep 5 | "$SIMVMM" run --timeout 60 --transport exit echo \
 		2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
-	sleep 0.5
+	wait_running "$BATS_TEST_TMPDIR/err"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
