@@ -78,6 +78,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 FUZZ_TARGETS := parse
 FUZZ_TARGETS += loader
 FUZZ_TARGETS += bus
+FUZZ_TARGETS += simvirtio
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
