@@ -216,9 +216,16 @@ no_ring_exits() {
 	[[ "$stderr" == *"after the 0.5 s timeout"* ]]
 }
 
-@test "valgrind: no leak or error, poll transport, success and violation" {
+@test "no leak or memory error, poll transport, success and violation" {
+	# The checker fits the build: valgrind for a plain one; in a
+	# SANITIZE=1 build ASan and LeakSanitizer are inside simvmm already
+	# (tests/run makes a report exit 99); and in the valgrind pass
+	# $SIMVMM is the valgrind wrapper itself.
 	vg=(valgrind -q --leak-check=full --show-leak-kinds=all
 	    --errors-for-leak-kinds=all --error-exitcode=99)
+	if [ "${SANITIZE:-}" = 1 ] || [ "${SIMVMM##*/}" = simvmm-vg ]; then
+		vg=(env)
+	fi
 	run --separate-stderr "${vg[@]}" "$SIMVMM" run --transport poll \
 		simvirtio </dev/null
 	[ "$status" -eq 0 ]
