@@ -182,25 +182,14 @@ setup() {
 
 @test "SIGTERM stops a running guest with status 143" {
 	img=$(image loop.bin '\xeb\xfe')
-	"$SIMVMM" run --mode long --timeout 60 "$img" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	wait_running "$BATS_TEST_TMPDIR/err"
-	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	stop_with TERM --mode long "$img"
 	[ "$rc" -eq 143 ]
 	grep -q "stopped by signal 15 (Terminated)" "$BATS_TEST_TMPDIR/err"
 }
 
 @test "SIGINT stops a running guest with status 130" {
 	img=$(image loop.bin '\xeb\xfe')
-	# Background jobs ignore SIGINT unless it is reset: use setsid.
-	setsid "$SIMVMM" run --mode real --timeout 60 "$img" 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	wait_running "$BATS_TEST_TMPDIR/err"
-	kill -INT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	stop_with INT --mode real "$img"
 	[ "$rc" -eq 130 ]
 	grep -q "stopped by signal 2 (Interrupt)" "$BATS_TEST_TMPDIR/err"
 }

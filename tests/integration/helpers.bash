@@ -59,6 +59,24 @@ wait_running() {
 	return 1
 }
 
+# stop_with SIGNAL RUN-ARGS...: start 'simvmm run --timeout 60 RUN-ARGS' in
+# its own session (a background job would ignore SIGINT), stop it with
+# SIGNAL once its guest runs, and leave its exit status in $rc and its
+# stderr in $BATS_TEST_TMPDIR/err. stdin is the caller's.
+stop_with() {
+	local sig=$1
+	shift
+	# <&0: an async command would otherwise read /dev/null.
+	setsid "$SIMVMM" run --timeout 60 "$@" <&0 >/dev/null \
+		2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	wait_running "$BATS_TEST_TMPDIR/err"
+	sleep 0.2
+	kill -"$sig" "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+}
+
 teardown() {
 	# gcc's UBSan writes its reports to stderr whatever log_path says;
 	# besides exiting 98 (tests/run), fail a test whose last run has one.

@@ -11,20 +11,6 @@ setup() {
 	require_kvm
 }
 
-# Start GUEST-IMAGE in its own session, stop it with SIGNAL once it runs,
-# and leave its exit status in $rc and its stderr in $BATS_TEST_TMPDIR/err.
-stop_with() {
-	local sig=$1
-	shift
-	setsid "$SIMVMM" run --timeout 60 "$@" >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	wait_running "$BATS_TEST_TMPDIR/err"
-	sleep 0.2
-	kill -"$sig" "$pid"
-	rc=0
-	wait "$pid" || rc=$?
-}
-
 @test "SIGHUP stops a running guest with status 129, nothing left behind" {
 	img=$(image loop.bin '\xeb\xfe')
 	stop_with HUP --mode long "$img"

@@ -187,25 +187,13 @@ no_ring_exits() {
 # ---- stop paths: the poller is stopped and joined on every one ----------
 
 @test "SIGTERM stops echo waiting for input, poll transport (143)" {
-	sleep 5 | "$SIMVMM" run --timeout 60 --transport poll echo \
-		2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	wait_running "$BATS_TEST_TMPDIR/err"
-	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	stop_with TERM --transport poll echo < <(sleep 5)
 	[ "$rc" -eq 143 ]
 	grep -q "stopped by signal 15 (Terminated)" "$BATS_TEST_TMPDIR/err"
 }
 
 @test "SIGTERM stops echo waiting for input, exit transport (143)" {
-	sleep 5 | "$SIMVMM" run --timeout 60 --transport exit echo \
-		2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	wait_running "$BATS_TEST_TMPDIR/err"
-	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	stop_with TERM --transport exit echo < <(sleep 5)
 	[ "$rc" -eq 143 ]
 	grep -q "stopped by signal 15 (Terminated)" "$BATS_TEST_TMPDIR/err"
 }

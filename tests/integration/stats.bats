@@ -165,13 +165,7 @@ stats_run() {
 @test "stats on SIGTERM: outcome signal, report written, status 143" {
 	img=$(image loop.bin '\xeb\xfe')
 	f=$BATS_TEST_TMPDIR/term.json
-	"$SIMVMM" run --mode long --timeout 60 --stats --stats-file "$f" "$img" \
-		2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	wait_running "$BATS_TEST_TMPDIR/err"
-	kill -TERM "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	stop_with TERM --mode long --stats --stats-file "$f" "$img"
 	[ "$rc" -eq 143 ]
 	[ "$(exits_of "$f")" = "hlt=0 intr=1 io=0 mmio=0 total=1" ]
 	[ "$(jget "$f" 'd["outcome"]')" = signal ]
@@ -180,13 +174,7 @@ stats_run() {
 
 @test "stats on SIGINT: status 130, report on stderr" {
 	img=$(image loop.bin '\xeb\xfe')
-	setsid "$SIMVMM" run --mode real --timeout 60 --stats=json "$img" \
-		2>"$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	wait_running "$BATS_TEST_TMPDIR/err"
-	kill -INT "$pid"
-	rc=0
-	wait "$pid" || rc=$?
+	stop_with INT --mode real --stats=json "$img"
 	[ "$rc" -eq 130 ]
 	tail -n 1 "$BATS_TEST_TMPDIR/err" >"$BATS_TEST_TMPDIR/s.json"
 	[ "$(exits_of "$BATS_TEST_TMPDIR/s.json")" = "hlt=0 intr=1 io=0 mmio=0 total=1" ]
