@@ -27,8 +27,8 @@ ifneq ($(USE_POOLING),)
 HOST_CPPFLAGS += -DUSE_POOLING=$(USE_POOLING)
 endif
 
-LIB_SRCS := lib/bus.c lib/cpu_mode.c lib/kvm.c lib/loader.c lib/log.c \
-	lib/parse.c lib/vcpu.c lib/vm.c \
+LIB_SRCS := lib/bus.c lib/cpu_mode.c lib/cpuid.c lib/kvm.c lib/loader.c \
+	lib/log.c lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c \
 	lib/devices/simvirtio.c
 CLI_SRCS := cli/simvmm.c cli/builtin.c

@@ -10,6 +10,7 @@
 
 #include <simvmm/x86.h>
 
+#include "cpuid.h"
 #include "kvm.h"
 #include "log.h"
 #include "vcpu.h"
@@ -32,6 +33,10 @@ int vcpu_create(struct vm *vm, unsigned int id, struct vcpu **out)
 		pr_err("KVM_CREATE_VCPU %u: %s", id, strerror(-err));
 		goto err_free;
 	}
+	/* Before its registers are set: KVM checks them against CPUID. */
+	err = cpuid_set_vcpu(vm->sys_fd, vcpu->fd, id);
+	if (err)
+		goto err_close;
 	vcpu->run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, vcpu->fd, 0);
 	if (vcpu->run == MAP_FAILED) {
