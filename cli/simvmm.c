@@ -76,9 +76,9 @@ static void print_usage(FILE *f)
 		"flat binary image, on one vCPU through /dev/kvm.\n"
 		"\n"
 		"Options for run:\n"
-		"  -m, --mode MODE        real, protected or long (also 16, 32, 64); the\n"
-		"                         built-in guest's own mode by default; required\n"
-		"                         for an image file\n"
+		"  -m, --mode MODE        real, protected, paged (32-bit with PAE paging)\n"
+		"                         or long (also 16, 32, 64); the built-in guest's\n"
+		"                         own mode by default; required for an image file\n"
 		"  -M, --memory SIZE      guest RAM, K/M/G suffixes, 64K to 3G, a multiple\n"
 		"                         of 4K (default: 1M)\n"
 		"  -t, --timeout SECONDS  stop a guest still running after SECONDS, which\n"
@@ -191,7 +191,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case 'm':
 			if (cpu_mode_parse(optarg, &o->mode))
-				return usage_error("unknown mode '%s': use real, protected or long",
+				return usage_error("unknown mode '%s': use real, protected, paged or long",
 						   optarg);
 			o->mode_set = true;
 			break;
@@ -428,7 +428,7 @@ static int cmd_run(int argc, char **argv)
 			return usage_error("no built-in guest or file named '%s' (see 'simvmm list')",
 					   o.guest);
 		if (!o.mode_set)
-			return usage_error("image '%s' needs --mode real, protected or long",
+			return usage_error("image '%s' needs --mode real, protected, paged or long",
 					   o.guest);
 		if (loader_read_file(o.guest, o.mem_size, &file, &len))
 			return EXIT_SETUP;

@@ -6,8 +6,12 @@
  *   0x000000 - 0x0003ff  real-mode IVT (left zero)
  *   0x000400             SIMVMM_CHECK_ADDR (see abi.h)
  *   0x000500 - 0x0005ff  SIMVIRTIO device table
- *   0x000600 - 0x0006ff  GDT (protected and long mode)
- *   0x001000 - 0x006fff  long-mode page tables: PML4, PDPT, 4 PDs
+ *   0x000600 - 0x0006ff  GDT (protected, paged and long mode)
+ *   0x000700 - 0x000767  the TSS that TR points at (same modes)
+ *   0x000780 - 0x00079f  PAE page-directory-pointer table (paged mode)
+ *   0x001000 - 0x006fff  page tables: PML4 and PDPT (long mode), then 4 PDs
+ *                        identity-mapping 4 GiB with 2 MiB pages (long
+ *                        mode, and paged mode under its PAE PDPT)
  *   0x007000 - 0x007fff  real-mode stack (SS:SP = 0:0x8000)
  *   0x008000             default load address and entry point
  *   ...                  guest image, then free RAM
@@ -24,10 +28,13 @@
 #define SIMVMM_DEVTABLE_ADDR	0x500
 #define SIMVMM_GDT_ADDR		0x600
 #define SIMVMM_GDT_SIZE		0x100
+#define SIMVMM_GUEST_TSS_ADDR	0x700		/* X86_TSS_SIZE bytes */
+#define SIMVMM_PAE_PDPT_ADDR	0x780		/* 4 entries, 32-byte aligned */
 #define SIMVMM_PML4_ADDR	0x1000
 #define SIMVMM_PDPT_ADDR	0x2000
 #define SIMVMM_PD_ADDR		0x3000
 #define SIMVMM_PD_COUNT		4		/* 4 x 1 GiB, 2 MiB pages */
+#define SIMVMM_PAGE_TABLES_END	(SIMVMM_PD_ADDR + SIMVMM_PD_COUNT * 0x1000)
 #define SIMVMM_RM_STACK_TOP	0x8000
 #define SIMVMM_LOAD_ADDR	0x8000
 #define SIMVMM_STACK_TOP	0x100000
