@@ -22,6 +22,7 @@
 #include <simvmm/memmap.h>
 
 #include "simvirtio.h"
+#include "../kvm.h"
 #include "../log.h"
 #include "../util.h"
 
@@ -729,6 +730,11 @@ static int poll_setup(struct simvirtio *sv)
 	sigset_t all, old;
 	int err;
 
+	/* The notifies must reach the poller without an exit. */
+	if (kvm_check_cap(sv->vm->sys_fd, KVM_CAP_IOEVENTFD) <= 0) {
+		pr_err("simvirtio: --transport poll needs KVM_CAP_IOEVENTFD, which this KVM lacks; use --transport exit");
+		return -ENOTSUP;
+	}
 	sv->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	sv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	sv->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
