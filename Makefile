@@ -42,17 +42,21 @@ SIMVMM := $(BUILD)/simvmm
 # ---- guests -------------------------------------------------------------
 # Each guest is guests/NAME.S (bare) or guests/NAME.c (on crt + library).
 GUESTS_16 := hello16 simvirtio16
-GUESTS_32 := hello32 simvirtio32
+GUESTS_32 := hello32 hello32p simvirtio32
 GUESTS_64 := hello64 simvirtio echo
 GUESTS := $(GUESTS_16) $(GUESTS_32) $(GUESTS_64)
 # One source, several modes: NAME is built from guests/$(GUEST_SRC_NAME).c.
 GUEST_SRC_simvirtio16 := simvirtio
 GUEST_SRC_simvirtio32 := simvirtio
 guest_src = $(or $(GUEST_SRC_$(1)),$(1))
-# Guests only the tests run (long mode), e.g. hostile SIMVIRTIO drivers:
-# built, not embedded.
+# Guests only the tests run (long mode, and 32-bit too for TEST_GUESTS_32),
+# e.g. hostile SIMVIRTIO drivers: built, not embedded.
 TEST_GUESTS := $(patsubst guests/%.c,%,$(wildcard guests/test/*.c))
-TEST_GUEST_BINS := $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)
+# Test guests also built for 32-bit (protected and paged) mode: NAME32.
+TEST_GUESTS_32 := test/cpu_state32
+GUEST_SRC_test/cpu_state32 := test/cpu_state
+TEST_GUEST_BINS := $(TEST_GUESTS:%=$(BUILD)/guests/%.bin) \
+	$(TEST_GUESTS_32:%=$(BUILD)/guests/%.bin)
 
 GUEST_CFLAGS := -std=gnu11 -Os -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -137,7 +141,7 @@ $(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(call guest_src,$(1)).o $(if $(w
 	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib -T $(GUEST_LD) -o $$@ $$(filter %.o %.a,$$^)
 endef
 $(foreach g,$(GUESTS_16),$(eval $(call guest_rules,$(g),16)))
-$(foreach g,$(GUESTS_32),$(eval $(call guest_rules,$(g),32)))
+$(foreach g,$(GUESTS_32) $(TEST_GUESTS_32),$(eval $(call guest_rules,$(g),32)))
 $(foreach g,$(GUESTS_64) $(TEST_GUESTS),$(eval $(call guest_rules,$(g),64)))
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf

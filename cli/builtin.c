@@ -10,6 +10,7 @@
 
 GUEST_IMAGE(hello16);
 GUEST_IMAGE(hello32);
+GUEST_IMAGE(hello32p);
 GUEST_IMAGE(hello64);
 GUEST_IMAGE(simvirtio16);
 GUEST_IMAGE(simvirtio32);
@@ -24,6 +25,8 @@ static const struct builtin_guest builtins[] = {
 	      "real mode, assembly: prints Hello, world!, stores 42, halts"),
 	GUEST(hello32, PROTECTED, true,
 	      "32-bit protected mode, assembly: same contract as hello16"),
+	GUEST(hello32p, PAGED, true,
+	      "32-bit PAE paging: same contract, 42 stored through a 3 GiB alias"),
 	GUEST(hello64, LONG, true,
 	      "64-bit long mode, C on the guest library: same contract"),
 	GUEST(simvirtio, LONG, true,

@@ -15,6 +15,7 @@ guest_\name\()_end:
 
 	guest	hello16
 	guest	hello32
+	guest	hello32p
 	guest	hello64
 	guest	simvirtio16
 	guest	simvirtio32
