@@ -350,6 +350,14 @@ static int report_result(struct vcpu *vcpu, const struct vcpu_result *res,
 		       strsignal(res->code));
 		return EXIT_SIGNAL_BASE + res->code;
 	case VCPU_GUEST_FAULT:
+		/*
+		 * A triple fault's report names paging from the registers
+		 * (lib/vcpu.c); a failed entry's does not, so say it here.
+		 */
+		if (o->mode == CPU_MODE_PAGED &&
+		    res->exit_reason == KVM_EXIT_FAIL_ENTRY)
+			pr_detail("  note: --mode paged turns paging on outside long mode; some KVMs (nested, kvm-pvm) support paging only in long mode, the likely cause here");
+		return EXIT_GUEST_FAILED;
 	case VCPU_DEVICE_ERROR:
 		return EXIT_GUEST_FAILED;
 	}
