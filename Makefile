@@ -3,6 +3,9 @@
 # separate flags. `make help` lists the targets.
 
 VERSION := 0.1.0
+# Where the tests that boot guests run: auto (here if /dev/kvm is
+# usable, else in the vmbox testbed), host or box (docs/testing.md).
+KVM ?= auto
 # A sanitized build never shares objects with the normal one.
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
@@ -93,6 +96,7 @@ help:
 	@echo "make            build build/simvmm and the built-in guests"
 	@echo "make demo       build, then run the hello64 guest"
 	@echo "make test       install test dependencies (as root), build, run every test"
+	@echo "                (KVM=host|box: where guests boot; default: here if /dev/kvm works, else the vmbox testbed)"
 	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
 	@echo "make fuzz       build the libFuzzer targets (clang), run each FUZZ_TIME s (default 60)"
 	@echo "make bench      simvmm against the raw-KVM floor: table, results, chart"
@@ -151,8 +155,14 @@ $(GUEST_LD): guests/guest.ld.S include/simvmm/memmap.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -Iinclude $< -o $@
 
+# Where /dev/kvm is missing, the demo runs in the vmbox testbed instead.
 demo: $(SIMVMM)
-	$(SIMVMM) run hello64
+	@if [ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		echo "$(SIMVMM) run hello64"; $(SIMVMM) run hello64; \
+	else \
+		echo "demo: /dev/kvm is missing here; running it in the vmbox testbed (tests/vmbox, docs/testing.md)"; \
+		tests/vmbox/vmbox -- $(SIMVMM) run hello64; \
+	fi
 
 # ---- tests ----------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM)
@@ -185,7 +195,7 @@ deps-lint:
 
 test: deps-test
 	$(MAKE) all unit-tests $(CANARY)
-	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
+	BUILD=$(BUILD) SANITIZE=$(SANITIZE) KVM=$(KVM) tests/run
 
 # ---- fuzzing: clang + libFuzzer, ASan and UBSan, in build-fuzz/ -------------
 FUZZ_BUILD := build-fuzz

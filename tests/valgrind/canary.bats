@@ -45,6 +45,7 @@ canary() {
 }
 
 @test "a clean simvmm run passes the check" {
+	require_kvm
 	mkdir -p "$BATS_TEST_TMPDIR/clean"
 	VG_SIMVMM=$SIMVMM VG_LOG_DIR=$BATS_TEST_TMPDIR/clean \
 		run --separate-stderr "$VG" run hello64
