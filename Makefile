@@ -195,6 +195,7 @@ deps-lint:
 
 test: deps-test
 	$(MAKE) all unit-tests $(CANARY)
+	$(MAKE) BUILD=$(BUILD)/pool USE_POOLING=1 $(BUILD)/pool/simvmm
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) KVM=$(KVM) tests/run
 
 # ---- fuzzing: clang + libFuzzer, ASan and UBSan, in build-fuzz/ -------------
