@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The vCPU loop: KVM_RUN, one switch on the exit reason, bus dispatch. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -26,6 +27,7 @@ int vcpu_create(struct vm *vm, unsigned int id, struct vcpu **out)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	sigemptyset(&vcpu->stop_signals);
+	vcpu->can_complete = kvm_check_cap(vm->fd, KVM_CAP_IMMEDIATE_EXIT) > 0;
 
 	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
 	if (vcpu->fd < 0) {
@@ -101,6 +103,38 @@ static int take_stop_signal(struct vcpu *vcpu)
 	return sig > 0 ? sig : 0;
 }
 
+/* KVM fills these, but a bad one must not send us off the page. */
+static bool io_exit_ok(const struct vcpu *vcpu)
+{
+	const struct kvm_run *run = vcpu->run;
+	uint32_t size = run->io.size, count = run->io.count;
+	uint64_t off = run->io.data_offset;
+
+	return (size == 1 || size == 2 || size == 4) && count != 0 &&
+	       off <= (uint64_t)vcpu->vm->vcpu_mmap_size &&
+	       (uint64_t)size * count <= vcpu->vm->vcpu_mmap_size - off;
+}
+
+static bool mmio_exit_ok(const struct kvm_run *run)
+{
+	return run->mmio.len != 0 && run->mmio.len <= sizeof(run->mmio.data);
+}
+
+/*
+ * Elements @first.. of a checked I/O exit get no device: an IN reads them
+ * as all-ones, so what KVM completes into the guest is never stale data.
+ */
+static void io_refuse(struct vcpu *vcpu, uint32_t first)
+{
+	struct kvm_run *run = vcpu->run;
+	uint64_t size = run->io.size;
+
+	if (run->io.direction != KVM_EXIT_IO_IN || first >= run->io.count)
+		return;
+	memset((uint8_t *)run + run->io.data_offset + first * size, 0xff,
+	       (run->io.count - first) * size);
+}
+
 static int handle_io(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -110,10 +144,7 @@ static int handle_io(struct vcpu *vcpu)
 	uint8_t *data = (uint8_t *)run;
 	int err;
 
-	/* KVM fills these, but a bad one must not send us off the page. */
-	if ((size != 1 && size != 2 && size != 4) || count == 0 ||
-	    off > (uint64_t)vcpu->vm->vcpu_mmap_size ||
-	    (uint64_t)size * count > vcpu->vm->vcpu_mmap_size - off) {
+	if (!io_exit_ok(vcpu)) {
 		pr_err("malformed I/O exit: port 0x%x size %u count %u offset %llu",
 		       run->io.port, size, count, (unsigned long long)off);
 		return -EPROTO;
@@ -122,10 +153,14 @@ static int handle_io(struct vcpu *vcpu)
 		err = bus_access(&vcpu->vm->bus, BUS_PIO, run->io.port,
 				 data + off + (uint64_t)i * size, size,
 				 is_write);
-		if (err)
+		if (err) {
+			io_refuse(vcpu, i);
 			return err;
-		if (vcpu->vm->stop != VM_RUNNING)
+		}
+		if (vcpu->vm->stop != VM_RUNNING) {
+			io_refuse(vcpu, i + 1);
 			break;
+		}
 	}
 	return 0;
 }
@@ -133,14 +168,132 @@ static int handle_io(struct vcpu *vcpu)
 static int handle_mmio(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
+	int err;
 
-	if (run->mmio.len == 0 || run->mmio.len > sizeof(run->mmio.data)) {
+	if (!mmio_exit_ok(run)) {
 		pr_err("malformed MMIO exit: address 0x%llx length %u",
 		       (unsigned long long)run->mmio.phys_addr, run->mmio.len);
 		return -EPROTO;
 	}
-	return bus_access(&vcpu->vm->bus, BUS_MMIO, run->mmio.phys_addr,
-			  run->mmio.data, run->mmio.len, run->mmio.is_write);
+	err = bus_access(&vcpu->vm->bus, BUS_MMIO, run->mmio.phys_addr,
+			 run->mmio.data, run->mmio.len, run->mmio.is_write);
+	if (err && !run->mmio.is_write)
+		memset(run->mmio.data, 0xff, run->mmio.len);
+	return err;
+}
+
+/* How often a completion may meet another access before giving up. */
+#define VCPU_COMPLETE_ROUNDS 16u
+
+/*
+ * An access that completing the last one brought (a string instruction's
+ * next batch, the second half of a split MMIO access). The VM is stopping:
+ * no device sees it, a read returns all-ones. 0, -ECANCELED if the exit is
+ * not an access at all, -EPROTO if it is malformed.
+ */
+static int refuse_access(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		if (!io_exit_ok(vcpu))
+			return -EPROTO;
+		io_refuse(vcpu, 0);
+		return 0;
+	case KVM_EXIT_MMIO:
+		if (!mmio_exit_ok(run))
+			return -EPROTO;
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0xff, run->mmio.len);
+		return 0;
+	default:
+		return -ECANCELED;
+	}
+}
+
+/*
+ * Complete the access of the last I/O or MMIO exit without running the
+ * guest: KVM_RUN with immediate_exit finishes it, then returns EINTR.
+ * Returns 0; -EOPNOTSUPP without KVM_CAP_IMMEDIATE_EXIT; -EBUSY if the
+ * instruction still made accesses after VCPU_COMPLETE_ROUNDS; -ECANCELED
+ * if completing it ended in another kind of exit (run->exit_reason);
+ * -EPROTO for a malformed exit; or KVM_RUN's -errno.
+ */
+static int complete_io(struct vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	unsigned int round;
+	int err = -EBUSY;
+
+	if (!vcpu->can_complete)
+		return -EOPNOTSUPP;
+	run->immediate_exit = 1;
+	for (round = 0; round < VCPU_COMPLETE_ROUNDS; round++) {
+		if (ioctl(vcpu->fd, KVM_RUN, 0) == 0) {
+			err = refuse_access(vcpu);
+			if (err)
+				break;
+			err = -EBUSY;
+			continue;
+		}
+		err = -errno;
+		if (err == -EINTR) {
+			err = 0;
+			break;
+		}
+		if (err != -EAGAIN)
+			break;
+	}
+	run->immediate_exit = 0;
+	return err;
+}
+
+/*
+ * The run ends here: complete a pending access, so that registers read
+ * from now on are the guest's own on every KVM (see vcpu_run()).
+ */
+static void settle(struct vcpu *vcpu)
+{
+	if (!vcpu->io_pending)
+		return;
+	vcpu->complete_err = complete_io(vcpu);
+	vcpu->io_pending = vcpu->complete_err && vcpu->complete_err != -ECANCELED;
+	vcpu->regs_state = vcpu->complete_err ? VCPU_REGS_AT_EXIT :
+						VCPU_REGS_ARCH;
+}
+
+/* Why the pending access was not completed, in words, into @buf. */
+static const char *complete_why(const struct vcpu *vcpu, char *buf,
+				size_t len)
+{
+	switch (vcpu->complete_err) {
+	case -EOPNOTSUPP:
+		return "this KVM lacks KVM_CAP_IMMEDIATE_EXIT";
+	case -EBUSY:
+		snprintf(buf, len, "the instruction still made accesses after %u rounds",
+			 VCPU_COMPLETE_ROUNDS);
+		return buf;
+	case -ECANCELED:
+		snprintf(buf, len, "completing it ended in %s",
+			 kvm_exit_name(vcpu->run->exit_reason));
+		return buf;
+	case -EPROTO:
+		return "completing it brought a malformed exit";
+	default:
+		snprintf(buf, len, "KVM_RUN with immediate_exit: %s",
+			 strerror(-vcpu->complete_err));
+		return buf;
+	}
+}
+
+static int read_regs(const struct vcpu *vcpu, struct kvm_regs *r,
+		     struct kvm_sregs *sr)
+{
+	if (ioctl(vcpu->fd, KVM_GET_REGS, r) < 0 ||
+	    ioctl(vcpu->fd, KVM_GET_SREGS, sr) < 0)
+		return -errno;
+	return 0;
 }
 
 static uint64_t vcpu_rip(const struct vcpu *vcpu)
@@ -152,23 +305,69 @@ static uint64_t vcpu_rip(const struct vcpu *vcpu)
 	return regs.rip;
 }
 
+/* Where a device stopped the guest, and what that RIP is. */
+static void report_stop_rip(const struct vcpu *vcpu)
+{
+	unsigned long long rip = vcpu_rip(vcpu);
+	char why[96];
+
+	if (vcpu->regs_state == VCPU_REGS_ARCH)
+		pr_detail("  at RIP=0x%llx, the guest's next instruction (KVM completed the access)",
+			  rip);
+	else
+		pr_detail("  at RIP=0x%llx as KVM reported it at the exit (the instruction or the one after it, depending on the KVM): the access was not completed: %s",
+			  rip, complete_why(vcpu, why, sizeof(why)));
+}
+
+/*
+ * The state INIT or RESET leaves (Intel SDM vol. 3 "Initial State",
+ * AMD APM vol. 2 "Processor Initialization State"). No guest of ours gets
+ * there itself: loading CS with 0xf000 in real mode gives base 0xf0000.
+ */
+#define X86_RESET_CS_SELECTOR	0xf000u
+#define X86_RESET_CS_BASE	0xffff0000ull
+#define X86_RESET_RIP		0xfff0u
+
+static bool regs_are_reset(const struct kvm_regs *r,
+			   const struct kvm_sregs *sr)
+{
+	return sr->cs.selector == X86_RESET_CS_SELECTOR &&
+	       sr->cs.base == X86_RESET_CS_BASE && r->rip == X86_RESET_RIP;
+}
+
+static void report_shutdown(struct vcpu *vcpu)
+{
+	struct kvm_sregs sr;
+	struct kvm_regs r;
+	bool have;
+
+	/* No RIP here: on AMD, KVM resets the vCPU on a shutdown. */
+	pr_err("guest stopped by %s", kvm_exit_name(KVM_EXIT_SHUTDOWN));
+	pr_detail("  the guest triple-faulted (an exception it could not handle)");
+	have = read_regs(vcpu, &r, &sr) == 0;
+	vcpu->regs_state = have && regs_are_reset(&r, &sr) ?
+			   VCPU_REGS_RESET : VCPU_REGS_SHUTDOWN;
+	if (vcpu->regs_state == VCPU_REGS_SHUTDOWN && have &&
+	    (sr.cr0 & X86_CR0_PG) && !(sr.efer & X86_EFER_LMA))
+		pr_detail("  note: the guest enabled paging outside long mode; some KVMs (nested, kvm-pvm) support paging only in long mode");
+	vcpu_dump_regs(vcpu);
+}
+
 /* Say why the guest cannot go on, with what KVM told us. */
-static void report_fault(const struct vcpu *vcpu)
+static void report_fault(struct vcpu *vcpu)
 {
 	const struct kvm_run *run = vcpu->run;
-	struct kvm_sregs sregs;
 	uint32_t i;
 
+	if (run->exit_reason == KVM_EXIT_SHUTDOWN) {
+		report_shutdown(vcpu);
+		return;
+	}
+	/* Nothing is pending: RIP is the instruction KVM stopped at. */
 	pr_err("guest stopped by %s at RIP=0x%llx",
 	       kvm_exit_name(run->exit_reason),
 	       (unsigned long long)vcpu_rip(vcpu));
 	switch (run->exit_reason) {
-	case KVM_EXIT_SHUTDOWN:
-		pr_detail("  the guest triple-faulted (an exception it could not handle)");
-		if (ioctl(vcpu->fd, KVM_GET_SREGS, &sregs) == 0 &&
-		    (sregs.cr0 & X86_CR0_PG) && !(sregs.efer & X86_EFER_LMA))
-			pr_detail("  note: the guest enabled paging outside long mode; some KVMs (nested, kvm-pvm) support paging only in long mode");
-		break;
 	case KVM_EXIT_FAIL_ENTRY:
 		pr_detail("  hardware_entry_failure_reason=0x%llx cpu=%u",
 			(unsigned long long)run->fail_entry.hardware_entry_failure_reason,
@@ -210,6 +409,8 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 	int err, sig;
 
 	memset(res, 0, sizeof(*res));
+	vcpu->regs_state = VCPU_REGS_ARCH;
+	vcpu->complete_err = 0;
 	for (;;) {
 		if (timed)
 			t.enter_ns = vcpu_now_ns();
@@ -220,10 +421,18 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 				return err;
 			}
 			/*
+			 * KVM finishes a pending access before it checks for
+			 * signals (the API's promise); after EAGAIN, who knows.
+			 */
+			if (err == -EINTR)
+				vcpu->io_pending = false;
+			/*
 			 * KVM sets this itself for a signal; EAGAIN does not,
 			 * and the switch and the hooks must see this exit too.
 			 */
 			run->exit_reason = KVM_EXIT_INTR;
+		} else {
+			vcpu->io_pending = false;
 		}
 		if (timed)
 			t.exit_ns = vcpu_now_ns();
@@ -244,9 +453,11 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 			}
 			break;
 		case KVM_EXIT_IO:
+			vcpu->io_pending = true;
 			err = handle_io(vcpu);
 			break;
 		case KVM_EXIT_MMIO:
+			vcpu->io_pending = true;
 			err = handle_mmio(vcpu);
 			break;
 		case KVM_EXIT_HLT:
@@ -266,17 +477,22 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 		if (hooks && hooks->post)
 			hooks->post(vcpu->hooks_priv, run, &t);
 
-		if (err > 0)
+		if (err > 0) {
+			if (res->kind == VCPU_SIGNAL)
+				settle(vcpu);
 			return 0;
+		}
 		if (err < 0 || vm->stop == VM_STOP_DEVICE_ERROR) {
 			res->kind = VCPU_DEVICE_ERROR;
 			res->code = vm->stop_code;
-			pr_detail("  at RIP=0x%llx", (unsigned long long)vcpu_rip(vcpu));
+			settle(vcpu);
+			report_stop_rip(vcpu);
 			return 0;
 		}
 		if (vm->stop == VM_STOP_GUEST_EXIT) {
 			res->kind = VCPU_GUEST_EXIT;
 			res->code = vm->stop_code;
+			settle(vcpu);
 			return 0;
 		}
 	}
@@ -289,16 +505,41 @@ static void dump_seg(const char *name, const struct kvm_segment *s)
 		s->type, s->present, s->dpl, s->db, s->s, s->l, s->g);
 }
 
+/* One line on what the registers are, unless they are the guest's own. */
+static void regs_note(const struct vcpu *vcpu)
+{
+	char why[96];
+
+	switch (vcpu->regs_state) {
+	case VCPU_REGS_ARCH:
+		break;
+	case VCPU_REGS_AT_EXIT:
+		pr_detail("  registers as KVM left them at the last exit, RIP at the I/O instruction or past it depending on the KVM: the access was not completed: %s",
+			  complete_why(vcpu, why, sizeof(why)));
+		break;
+	case VCPU_REGS_RESET:
+		pr_detail("  registers after the shutdown: this KVM reset the vCPU (CS=0x%04x base=0x%llx RIP=0x%x is the reset state), so they are not the faulting ones",
+			  X86_RESET_CS_SELECTOR, X86_RESET_CS_BASE,
+			  X86_RESET_RIP);
+		break;
+	case VCPU_REGS_SHUTDOWN:
+		pr_detail("  registers after the shutdown: not the reset state, so likely the faulting ones; but a KVM may reset the vCPU on a shutdown, so they need not be");
+		break;
+	}
+}
+
 void vcpu_dump_regs(const struct vcpu *vcpu)
 {
 	struct kvm_sregs sr;
 	struct kvm_regs r;
+	int err;
 
-	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 ||
-	    ioctl(vcpu->fd, KVM_GET_SREGS, &sr) < 0) {
-		pr_detail("  (registers unavailable: %s)", strerror(errno));
+	err = read_regs(vcpu, &r, &sr);
+	if (err) {
+		pr_detail("  (registers unavailable: %s)", strerror(-err));
 		return;
 	}
+	regs_note(vcpu);
 	pr_detail("  rax=0x%016llx rbx=0x%016llx rcx=0x%016llx rdx=0x%016llx",
 		r.rax, r.rbx, r.rcx, r.rdx);
 	pr_detail("  rsi=0x%016llx rdi=0x%016llx rsp=0x%016llx rbp=0x%016llx",

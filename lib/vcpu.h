@@ -12,6 +12,25 @@
 
 struct vcpu_hooks;
 
+/*
+ * What the registers tell once vcpu_run() has returned, for reports (see
+ * vcpu_dump_regs()).
+ */
+enum vcpu_regs_state {
+	/* The guest's own, between two instructions (also after a stop). */
+	VCPU_REGS_ARCH,
+	/*
+	 * As KVM left them at an I/O or MMIO exit whose access it could not
+	 * complete (vcpu->complete_err says why): RIP may point at the
+	 * instruction or past it, depending on the KVM.
+	 */
+	VCPU_REGS_AT_EXIT,
+	/* After KVM_EXIT_SHUTDOWN, in the vCPU's reset state: not the faulting ones. */
+	VCPU_REGS_RESET,
+	/* After KVM_EXIT_SHUTDOWN, not the reset state; no KVM promises them. */
+	VCPU_REGS_SHUTDOWN,
+};
+
 struct vcpu {
 	struct vm *vm;
 	int fd;
@@ -22,6 +41,13 @@ struct vcpu {
 	/* Optional observer of every exit (stats, trace); may be NULL. */
 	const struct vcpu_hooks *hooks;
 	void *hooks_priv;
+	/* KVM_CAP_IMMEDIATE_EXIT: a pending access can be completed. */
+	bool can_complete;
+	/* The last exit was I/O or MMIO and KVM_RUN was not entered since. */
+	bool io_pending;
+	enum vcpu_regs_state regs_state;
+	/* Why the last pending access was not completed (-errno), or 0. */
+	int complete_err;
 };
 
 /* How a run ended. */
@@ -80,10 +106,24 @@ int vcpu_set_stop_signals(struct vcpu *vcpu, const sigset_t *sigs);
  * Run until the guest halts, faults, asks to exit or a stop signal
  * arrives; fill @res. Returns 0, or a negative errno for a host-side
  * failure (reported).
+ *
+ * KVM completes an I/O or MMIO access (an IN's register, RIP past an OUT)
+ * only when KVM_RUN is entered again. So when a run ends at such an exit
+ * (a device's stop request or error), vcpu_run() first re-enters KVM_RUN
+ * with kvm_run->immediate_exit set, which completes the access without
+ * running the guest: registers read afterwards are architectural on every
+ * KVM, and a later vcpu_run() resumes at the next instruction. Reads the
+ * stopped VM does not answer return all-ones, writes are dropped; no
+ * device sees an access after the stop. Where that fails, or the KVM
+ * lacks KVM_CAP_IMMEDIATE_EXIT, @vcpu->regs_state and @vcpu->complete_err
+ * say so, and the reports do too.
  */
 int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res);
 
-/* Print the general and segment registers on stderr. */
+/*
+ * Print the general and segment registers on stderr, after one line saying
+ * what they are when @vcpu->regs_state is not VCPU_REGS_ARCH.
+ */
 void vcpu_dump_regs(const struct vcpu *vcpu);
 
 #endif /* SIMVMM_VCPU_H */
