@@ -161,8 +161,13 @@ out_hex() {
 	img=$(image a.bin '\x48\xb8\x00\x00\x00\x00\x01\x00\x00\x00\x8a\x18\xf4')
 	run --separate-stderr "$SIMVMM" run --mode long "$img"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"guest stopped by KVM_EXIT_SHUTDOWN at RIP=0x800a"* ]]
+	[ -z "$output" ]
+	# The fault, not the hlt after it, ended the run. Where RIP is after
+	# a shutdown depends on the KVM (AMD resets the vCPU): not pinned.
+	grep -qxF "simvmm: error: guest stopped by KVM_EXIT_SHUTDOWN" <<<"$stderr"
 	[[ "$stderr" == *"triple-faulted"* ]]
+	[[ "$stderr" == *"  registers after the shutdown: "* ]]
+	[[ "$stderr" != *"guest halted"* ]]
 }
 
 @test "executing from the device hole is an emulation failure, reported (1)" {
@@ -185,7 +190,9 @@ out_hex() {
 	[ "$status" -eq 1 ]
 	[ "$output" = xxxxxxxxxx ]
 	[[ "$stderr" == *"guest wrote more than 10 bytes to the debug console; stopped it (raise --console-limit, 0 = no limit)"* ]]
-	[[ "$stderr" == *"at RIP=0x8004"* ]]
+	# simvmm completes the stopped OUT before it reads RIP, so on every
+	# KVM RIP is the architectural one: the jmp after the OUT at 0x8002.
+	grep -qxF "  at RIP=0x8004, the guest's next instruction (KVM completed the access)" <<<"$stderr"
 	[ "$(grep -c 'more than' <<<"$stderr")" -eq 1 ]
 }
 
