@@ -30,8 +30,22 @@ ifneq ($(USE_POOLING),)
 HOST_CPPFLAGS += -DUSE_POOLING=$(USE_POOLING)
 endif
 
-LIB_SRCS := lib/bus.c lib/cpu_mode.c lib/cpuid.c lib/kvm.c lib/loader.c \
-	lib/log.c lib/parse.c lib/vcpu.c lib/vm.c \
+# Every host object depends on this stamp of the flags it is compiled
+# with, rewritten (at parse time) only when they change: a build folder
+# rebuilt with another USE_POOLING, SANITIZE or HOST_CFLAGS recompiles,
+# the same flags again compile nothing. Goals that compile nothing skip it.
+HOST_FLAGS := $(BUILD)/host/.flags
+HOST_FLAGS_NOW := $(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS)
+NO_BUILD_GOALS := clean help deps-test deps-lint deps-fuzz deps-bench
+ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NO_BUILD_GOALS),$(MAKECMDGOALS)),all),)
+ifneq ($(file <$(HOST_FLAGS)),$(HOST_FLAGS_NOW))
+$(shell mkdir -p $(BUILD)/host)
+$(file >$(HOST_FLAGS),$(HOST_FLAGS_NOW))
+endif
+endif
+
+LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/kvm.c lib/loader.c \
+	lib/log.c lib/machine.c lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c \
 	lib/devices/simvirtio.c
 CLI_SRCS := cli/simvmm.c cli/builtin.c
@@ -86,6 +100,7 @@ FUZZ_TARGETS := parse
 FUZZ_TARGETS += loader
 FUZZ_TARGETS += bus
 FUZZ_TARGETS += simvirtio
+FUZZ_TARGETS += simvirtio_poll
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
@@ -104,7 +119,7 @@ help:
 	@echo "options: SANITIZE=1 (ASan+UBSan, builds into build-san/), USE_POOLING=1 (SIMVIRTIO: poll transport by default)"
 
 # host objects
-$(BUILD)/host/%.o: %.c
+$(BUILD)/host/%.o: %.c $(HOST_FLAGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) -c $< -o $@
 
@@ -165,7 +180,7 @@ demo: $(SIMVMM)
 	fi
 
 # ---- tests ----------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM) $(HOST_FLAGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) -Ilib $(HOST_CFLAGS) -Wno-missing-prototypes \
 		$< -o $@ $(LIBSIMVMM) $(HOST_LDFLAGS) -lcmocka
@@ -174,7 +189,7 @@ unit-tests: $(UNIT_TESTS) $(FUZZ_REPLAYS)
 
 # A fuzz target replayed over its committed inputs, with the host compiler.
 $(BUILD)/tests/test_fuzz_%: fuzz/%.c fuzz/replay.c fuzz/null_log.c fuzz/fuzz.h \
-		fuzz/fake_vm.h $(LIBSIMVMM)
+		fuzz/fake_vm.h $(LIBSIMVMM) $(HOST_FLAGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) -Ilib $(HOST_CFLAGS) -DFUZZ_NAME='"$*"' \
 		fuzz/$*.c fuzz/replay.c fuzz/null_log.c -o $@ $(LIBSIMVMM) \
@@ -183,7 +198,7 @@ $(BUILD)/tests/test_fuzz_%: fuzz/%.c fuzz/replay.c fuzz/null_log.c fuzz/fuzz.h \
 # Deliberate bugs: prove that ASan/UBSan (tests/sanitizer/) and valgrind
 # (tests/valgrind/) reports really turn a test red.
 CANARY := $(BUILD)/tests/canary
-$(CANARY): tests/canary.c
+$(CANARY): tests/canary.c $(HOST_FLAGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) $< -o $@ $(HOST_LDFLAGS)
 

@@ -5,12 +5,13 @@
  * KVM_GET_SUPPORTED_CPUID (E2BIG growth, its bound, errors, the APIC ID),
  * vcpu_create()'s unwinding when KVM_SET_CPUID2 fails, the registers and
  * tables of each mode (CR0, TR, LDTR, IDT, GDT, PAE and long-mode page
- * tables), the reserved ranges, and the poll transport's KVM_CAP_IOEVENTFD
- * check. None needs /dev/kvm.
+ * tables), the signal mask KVM_RUN runs with, the reserved ranges, and the
+ * poll transport's KVM_CAP_IOEVENTFD check. None needs /dev/kvm.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,10 @@ static struct {
 	int cap_ioeventfd;
 	unsigned int memory_regions;	/* KVM_SET_USER_MEMORY_REGION calls */
 	int vcpu_fd;		/* the memfd KVM_CREATE_VCPU handed out */
+	int set_mask_err;	/* KVM_SET_SIGNAL_MASK's errno, 0 = works */
+	unsigned int set_mask_calls;
+	uint32_t mask_len;	/* what KVM_SET_SIGNAL_MASK got */
+	uint8_t mask[8];
 } fk;
 
 /* The i-th entry of the fake's supported table. */
@@ -120,6 +125,16 @@ static int fake_set_cpuid(const struct kvm_cpuid2 *c)
 	return 0;
 }
 
+static int fake_set_signal_mask(const struct kvm_signal_mask *m)
+{
+	fk.set_mask_calls++;
+	if (fk.set_mask_err)
+		return fake_fail(fk.set_mask_err);
+	fk.mask_len = m->len;
+	memcpy(fk.mask, m->sigset, m->len < 8 ? m->len : 8);
+	return 0;
+}
+
 static int fake_create_vcpu(void)
 {
 	int fd = memfd_create("kvm-vcpu", MFD_CLOEXEC);
@@ -165,6 +180,8 @@ int ioctl(int fd, unsigned long req, ...)
 		case KVM_SET_REGS:
 			memcpy(&fk.regs, arg, sizeof(fk.regs));
 			return 0;
+		case KVM_SET_SIGNAL_MASK:
+			return fake_set_signal_mask(arg);
 		}
 		return fake_fail(ENOTTY);
 	}
@@ -323,7 +340,14 @@ static void fake_kvm_vm(struct vm *vm)
 	memset(vm, 0, sizeof(*vm));
 	vm->sys_fd = FAKE_SYS_FD;
 	vm->fd = FAKE_VM_FD;
+	vm->stop_fd = -1;
 	vm->vcpu_mmap_size = RUN_SIZE;
+}
+
+/* Whether signal @sig is set in the kernel's 64-bit sigset @set. */
+static bool kernel_sigset_has(const uint8_t *set, int sig)
+{
+	return set[(sig - 1) / 8] & (1u << ((sig - 1) % 8));
 }
 
 static void test_vcpu_create_sets_cpuid(void **state)
@@ -341,6 +365,58 @@ static void test_vcpu_create_sets_cpuid(void **state)
 	assert_int_equal(fk.set_cpuid->nent, 8);
 	vcpu_destroy(vcpu);
 	assert_int_equal(fcntl(fk.vcpu_fd, F_GETFD), -1);
+}
+
+/*
+ * vcpu_create() tells KVM to let only the kick in during KVM_RUN: every
+ * other signal (1 to 64) stays blocked there, VM_KICK_SIGNAL does not.
+ */
+static void test_vcpu_create_sets_kick_only_mask(void **state)
+{
+	struct vcpu *vcpu = NULL;
+	struct vm vm;
+	int sig;
+
+	(void)state;
+	fake_kvm_vm(&vm);
+	fk.supported = 8;
+	assert_int_equal(vcpu_create(&vm, 0, &vcpu), 0);
+	assert_int_equal(fk.set_mask_calls, 1);
+	assert_int_equal(fk.mask_len, 8);
+	assert_false(kernel_sigset_has(fk.mask, VM_KICK_SIGNAL));
+	for (sig = 1; sig <= 64; sig++) {
+		if (sig == VM_KICK_SIGNAL)
+			continue;
+		/* glibc's own two (32, 33) are never in a sigfillset(). */
+		if (sig == 32 || sig == 33)
+			continue;
+		if (!kernel_sigset_has(fk.mask, sig))
+			fail_msg("signal %d is let into KVM_RUN", sig);
+	}
+	vcpu_destroy(vcpu);
+}
+
+/* A refused KVM_SET_SIGNAL_MASK fails vcpu_create(), and nothing leaks. */
+static void test_vcpu_create_unwinds_on_mask_failure(void **state)
+{
+	struct vcpu *vcpu = NULL;
+	const char *err;
+	struct vm vm;
+
+	(void)state;
+	fake_kvm_vm(&vm);
+	fk.supported = 8;
+	fk.set_mask_err = EINVAL;
+	err_begin();
+	assert_int_equal(vcpu_create(&vm, 0, &vcpu), -EINVAL);
+	err = err_end();
+	assert_null(vcpu);
+	assert_int_equal(fk.set_mask_calls, 1);
+	assert_true(fk.vcpu_fd >= 0);
+	errno = 0;
+	assert_int_equal(fcntl(fk.vcpu_fd, F_GETFD), -1);
+	assert_int_equal(errno, EBADF);
+	assert_non_null(strstr(err, "KVM_SET_SIGNAL_MASK: Invalid argument"));
 }
 
 static void test_vcpu_create_unwinds_on_cpuid_failure(void **state)
@@ -656,7 +732,7 @@ static void test_loader_keeps_images_off_the_tables(void **state)
 static void test_poll_without_ioeventfd(void **state)
 {
 	struct simvirtio_params p = {
-		.transport = SIMVIRTIO_POLL, .out_fd = -1, .in_fd = -1,
+		.transport = SIMVIRTIO_POLL, .out = NULL, .in = NULL,
 	};
 	const char *err;
 
@@ -695,6 +771,10 @@ int main(void)
 		cmocka_unit_test_setup(test_cpuid_set_refused, reset),
 		cmocka_unit_test_setup(test_vcpu_create_sets_cpuid, reset),
 		cmocka_unit_test_setup(test_vcpu_create_unwinds_on_cpuid_failure,
+				       reset),
+		cmocka_unit_test_setup(test_vcpu_create_sets_kick_only_mask,
+				       reset),
+		cmocka_unit_test_setup(test_vcpu_create_unwinds_on_mask_failure,
 				       reset),
 		MODE_TEST(test_protected_mode),
 		MODE_TEST(test_paged_mode),
