@@ -2,10 +2,12 @@
 /*
  * Unit tests: the vCPU loop against a scripted fake KVM (this file's
  * ioctl() stands in for the kernel's on the fake vCPU fd), so the ends of a
- * run, the completion of a pending access and the reports are checked
- * without /dev/kvm, error paths included.
+ * run, the completion of a pending access, the reports and the stop
+ * mechanism (a request from another thread kicks the vCPU thread; the
+ * VM's own timeout) are checked without /dev/kvm, error paths included.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 #include <cmocka.h>
@@ -45,19 +48,84 @@ struct step {
 	uint32_t mmio_len;
 	bool mmio_write;
 	uint64_t rip;		/* RIP from this KVM_RUN on, if non-zero */
-	int raise_sig;		/* make this signal pending first */
+	/*
+	 * Before this KVM_RUN returns, another thread asks the VM to stop
+	 * for this reason (VM_RUNNING: nobody does), with @stop_code.
+	 */
+	enum vm_stop stop;
+	uint32_t stop_code;
+	bool wait_kick;		/* block until a kick is pending (the timer) */
 };
 
 static struct {
 	const struct step *steps;
 	unsigned int nr_steps, calls;
 	uint8_t immediate[MAX_STEPS];	/* immediate_exit seen by each call */
+	bool kicked[MAX_STEPS];	/* a kick was pending when it returned */
+	struct vm *vm;		/* whose stop another thread asks for */
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 	int regs_err;
 } fk;
 
 static struct kvm_run *fake_run_page;
+
+/* Kicks delivered to a handler: ones that came where none may. */
+static int stray_kicks;
+
+static void stray_kick(int sig)
+{
+	(void)sig;
+	__atomic_add_fetch(&stray_kicks, 1, __ATOMIC_RELAXED);
+}
+
+static int strays(void)
+{
+	return __atomic_load_n(&stray_kicks, __ATOMIC_RELAXED);
+}
+
+struct stop_ask {
+	struct vm *vm;
+	enum vm_stop why;
+	uint32_t code;
+};
+
+static void *stop_thread(void *arg)
+{
+	const struct stop_ask *a = arg;
+
+	vm_request_stop(a->vm, a->why, a->code);
+	return NULL;
+}
+
+/* Another thread (a poller, a signal thread) asks @vm to stop, and is done. */
+static void stop_from_other_thread(struct vm *vm, enum vm_stop why,
+				   uint32_t code)
+{
+	struct stop_ask a = { vm, why, code };
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, stop_thread, &a), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+}
+
+static bool kick_pending(void)
+{
+	sigset_t set;
+
+	assert_int_equal(sigpending(&set), 0);
+	return sigismember(&set, VM_KICK_SIGNAL) == 1;
+}
+
+/* Until a kick is pending in this thread, at most 2 s: the VM's timer. */
+static void wait_for_kick(void)
+{
+	const struct timespec ms = { 0, 1000000 };
+	unsigned int i;
+
+	for (i = 0; i < 2000 && !kick_pending(); i++)
+		nanosleep(&ms, NULL);
+}
 
 static int fake_kvm_run(void)
 {
@@ -73,8 +141,11 @@ static int fake_kvm_run(void)
 	s = &fk.steps[fk.calls++];
 	if (s->rip)
 		fk.regs.rip = s->rip;
-	if (s->raise_sig)
-		raise(s->raise_sig);
+	if (s->stop != VM_RUNNING)
+		stop_from_other_thread(fk.vm, s->stop, s->stop_code);
+	if (s->wait_kick)
+		wait_for_kick();
+	fk.kicked[fk.calls - 1] = kick_pending();
 	if (s->err) {
 		if (s->err == EINTR)
 			run->exit_reason = KVM_EXIT_INTR;
@@ -184,6 +255,9 @@ static int setup(void **state)
 	bus_init(&c->vm.bus);
 	c->vm.fd = -1;
 	c->vm.sys_fd = -1;
+	c->vm.stop_fd = -1;
+	pthread_mutex_init(&c->vm.kick_lock, NULL);
+	fk.vm = &c->vm;
 	c->vm.vcpu_mmap_size = RUN_SIZE;
 	c->probe.vm = &c->vm;
 	assert_int_equal(bus_register(&c->vm.bus, BUS_PIO, PORT, 1, probe_io,
@@ -194,9 +268,8 @@ static int setup(void **state)
 	c->vcpu.fd = FAKE_VCPU_FD;
 	c->vcpu.run = fake_run_page;
 	c->vcpu.can_complete = true;
-	sigemptyset(&c->vcpu.stop_signals);
-	sigaddset(&c->vcpu.stop_signals, SIGUSR1);
 	fk.regs.rip = 0x8002;
+	__atomic_store_n(&stray_kicks, 0, __ATOMIC_RELAXED);
 	fk.sregs.cs.selector = 0x8;
 	*state = c;
 	return 0;
@@ -204,8 +277,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	struct ctx *c = *state;
+
+	pthread_mutex_destroy(&c->vm.kick_lock);
 	free(fake_run_page);
-	free(*state);
+	free(c);
 	return 0;
 }
 
@@ -234,6 +310,10 @@ static void run_script(struct ctx *c, const struct step *steps,
 	close(fd);
 	/* Every scripted KVM_RUN was used, and no more. */
 	assert_int_equal(fk.calls, n);
+	/* The run is over: unbound, no kick left, the mask as it was. */
+	assert_false(c->vm.vcpu_bound);
+	assert_false(kick_pending());
+	assert_int_equal(strays(), 0);
 }
 
 static void dump_regs_into(struct ctx *c)
@@ -286,6 +366,8 @@ static void test_stop_completes_the_access(void **state)
 	assert_int_equal(c->vcpu.run->immediate_exit, 0);
 	assert_int_equal(c->vcpu.regs_state, VCPU_REGS_ARCH);
 	assert_false(c->vcpu.io_pending);
+	assert_true(c->res.settled);
+	assert_int_equal(vm_stop_reason(&c->vm, NULL), VM_STOP_DEVICE_ERROR);
 	assert_has(c->err, "at RIP=0x8004, the guest's next instruction (KVM completed the access)\n");
 	dump_regs_into(c);
 	assert_lacks(c->err, "registers as KVM left them");
@@ -301,6 +383,7 @@ static void test_guest_exit_completes_quietly(void **state)
 	run_script(c, s, 2);
 	assert_int_equal(c->res.kind, VCPU_GUEST_EXIT);
 	assert_int_equal(c->res.code, 7);
+	assert_true(c->res.settled);
 	assert_int_equal(fk.immediate[1], 1);
 	assert_int_equal(c->vcpu.regs_state, VCPU_REGS_ARCH);
 	assert_string_equal(c->err, "");
@@ -318,6 +401,7 @@ static void test_no_immediate_exit_says_so(void **state)
 	assert_int_equal(c->vcpu.regs_state, VCPU_REGS_AT_EXIT);
 	assert_int_equal(c->vcpu.complete_err, -EOPNOTSUPP);
 	assert_true(c->vcpu.io_pending);
+	assert_false(c->res.settled);
 	assert_has(c->err, "at RIP=0x8002 as KVM reported it at the exit (the instruction or the one after it, depending on the KVM): the access was not completed: this KVM lacks KVM_CAP_IMMEDIATE_EXIT\n");
 	assert_lacks(c->err, "next instruction");
 	dump_regs_into(c);
@@ -333,6 +417,7 @@ static void test_completion_failure_reported(void **state)
 	assert_int_equal(c->ret, 0);
 	assert_int_equal(c->res.kind, VCPU_DEVICE_ERROR);
 	assert_int_equal(c->vcpu.complete_err, -EFAULT);
+	assert_false(c->res.settled);
 	assert_int_equal(c->vcpu.run->immediate_exit, 0);
 	assert_has(c->err, "the access was not completed: KVM_RUN with immediate_exit: Bad address\n");
 }
@@ -382,6 +467,7 @@ static void test_completion_gives_up(void **state)
 	run_script(c, s, 17);
 	assert_int_equal(c->probe.calls, 1);
 	assert_int_equal(c->vcpu.complete_err, -EBUSY);
+	assert_false(c->res.settled);
 	assert_int_equal(c->vcpu.regs_state, VCPU_REGS_AT_EXIT);
 	assert_memory_equal(fake_run_page->mmio.data, "\xff\xff\xff\xff", 4);
 	assert_int_equal(c->vcpu.run->immediate_exit, 0);
@@ -399,6 +485,8 @@ static void test_completion_ends_in_other_exit(void **state)
 	assert_int_equal(c->vcpu.complete_err, -ECANCELED);
 	assert_false(c->vcpu.io_pending);
 	assert_has(c->err, "the access was not completed: completing it ended in KVM_EXIT_SHUTDOWN\n");
+	/* Not completed, as the report says: res->settled must agree. */
+	assert_false(c->res.settled);
 }
 
 static void test_completion_malformed_exit(void **state)
@@ -446,20 +534,30 @@ static void test_device_error_on_mmio_read(void **state)
 	c->probe.ret = -EIO;
 	run_script(c, s, 2);
 	assert_int_equal(c->res.kind, VCPU_DEVICE_ERROR);
+	/* A refused access stops the VM through the one mechanism. */
+	assert_int_equal(vm_stop_reason(&c->vm, NULL), VM_STOP_DEVICE_ERROR);
 	assert_memory_equal(fake_run_page->mmio.data, "\xff\xff", 2);
 	assert_has(c->err, "at RIP=0x8007, the guest's next instruction");
 }
 
-/* KVM finishes an access before it checks for signals: nothing to do. */
+/*
+ * A stop asked from another thread while the guest runs kicks the vCPU
+ * thread (KVM_RUN ends with EINTR); KVM finished the access before it
+ * looked at signals, so nothing is left to complete.
+ */
 static void test_signal_after_io_needs_no_completion(void **state)
 {
 	struct ctx *c = *state;
 	const struct step s[] = { OUT('x'),
-				  { .err = EINTR, .raise_sig = SIGUSR1 } };
+				  { .err = EINTR, .stop = VM_STOP_SIGNAL,
+				    .stop_code = SIGTERM } };
 
 	run_script(c, s, 2);
 	assert_int_equal(c->res.kind, VCPU_SIGNAL);
-	assert_int_equal(c->res.code, SIGUSR1);
+	assert_int_equal(c->res.code, SIGTERM);
+	assert_false(c->res.settled);
+	/* The request kicked this very thread, inside KVM_RUN. */
+	assert_true(fk.kicked[1]);
 	assert_int_equal(c->vcpu.regs_state, VCPU_REGS_ARCH);
 	assert_string_equal(c->err, "");
 }
@@ -469,14 +567,127 @@ static void test_signal_after_eagain_completes(void **state)
 {
 	struct ctx *c = *state;
 	const struct step s[] = { OUT('x'),
-				  { .err = EAGAIN, .raise_sig = SIGUSR1 },
+				  { .err = EAGAIN, .stop = VM_STOP_SIGNAL,
+				    .stop_code = SIGINT },
 				  DONE(0x8004) };
 
 	run_script(c, s, 3);
 	assert_int_equal(c->res.kind, VCPU_SIGNAL);
+	assert_int_equal(c->res.code, SIGINT);
+	assert_true(c->res.settled);
 	assert_int_equal(fk.immediate[1], 0);
 	assert_int_equal(fk.immediate[2], 1);
 	assert_int_equal(c->vcpu.regs_state, VCPU_REGS_ARCH);
+}
+
+/* A stop asked before the run: no KVM_RUN at all. */
+static void test_stop_before_run(void **state)
+{
+	struct ctx *c = *state;
+
+	vm_request_stop(&c->vm, VM_STOP_SIGNAL, SIGHUP);
+	run_script(c, NULL, 0);
+	assert_int_equal(c->ret, 0);
+	assert_int_equal(c->res.kind, VCPU_SIGNAL);
+	assert_int_equal(c->res.code, SIGHUP);
+	assert_false(c->res.settled);
+}
+
+/* The first request wins: later ones change neither reason nor code. */
+static void test_first_stop_wins(void **state)
+{
+	struct ctx *c = *state;
+	const struct step s[] = { OUT('E'), DONE(0x8004) };
+	uint32_t code = 0;
+
+	run_script(c, s, 2);
+	vm_request_stop(&c->vm, VM_STOP_DEVICE_ERROR, 9);
+	vm_request_stop(&c->vm, VM_STOP_SIGNAL, SIGTERM);
+	assert_int_equal(vm_stop_reason(&c->vm, &code), VM_STOP_GUEST_EXIT);
+	assert_int_equal(code, 7);
+	assert_true(vm_stopping(&c->vm));
+	/* Asking for VM_RUNNING is no request at all. */
+	c->vm.stop_req = 0;
+	vm_request_stop(&c->vm, VM_RUNNING, 3);
+	assert_false(vm_stopping(&c->vm));
+	assert_int_equal(vm_stop_reason(&c->vm, &code), VM_RUNNING);
+}
+
+/*
+ * A device error found by another thread (the SIMVIRTIO poller) while the
+ * guest runs: the run ends at once, nothing was pending, and the report
+ * does not claim a completion.
+ */
+static void test_device_error_from_other_thread(void **state)
+{
+	struct ctx *c = *state;
+	const struct step s[] = { { .err = EINTR, .rip = 0x8010,
+				    .stop = VM_STOP_DEVICE_ERROR,
+				    .stop_code = 0xff } };
+
+	run_script(c, s, 1);
+	assert_int_equal(c->res.kind, VCPU_DEVICE_ERROR);
+	assert_int_equal(c->res.code, 0xff);
+	assert_false(c->res.settled);
+	assert_true(fk.kicked[0]);
+	assert_has(c->err, "at RIP=0x8010, the guest's next instruction\n");
+	assert_lacks(c->err, "KVM completed the access");
+}
+
+/* An EINTR that is no stop (a stray signal) just runs the guest again. */
+static void test_spurious_eintr_continues(void **state)
+{
+	struct ctx *c = *state;
+	const struct step s[] = { { .err = EINTR }, OUT('x'),
+				  { .exit_reason = KVM_EXIT_HLT } };
+
+	run_script(c, s, 3);
+	assert_int_equal(c->res.kind, VCPU_HALTED);
+	assert_int_equal(c->probe.calls, 1);
+	assert_false(vm_stopping(&c->vm));
+}
+
+/*
+ * vm->timeout_ns arms a timer of the VM's own that kicks this thread: the
+ * run ends as VCPU_TIMEOUT, the stop reason says so, and the timer is
+ * gone with the run (no kick reaches the thread afterwards).
+ */
+static void test_timeout_ends_the_run(void **state)
+{
+	struct ctx *c = *state;
+	const struct step s[] = { OUT('x'),
+				  { .err = EINTR, .wait_kick = true } };
+	const struct timespec later = { 0, 20000000 };
+
+	c->vm.timeout_ns = 2000000;	/* 2 ms */
+	run_script(c, s, 2);
+	assert_int_equal(c->ret, 0);
+	assert_true(fk.kicked[1]);
+	assert_int_equal(c->res.kind, VCPU_TIMEOUT);
+	assert_int_equal(vm_stop_reason(&c->vm, NULL), VM_STOP_TIMEOUT);
+	assert_true(c->vm.deadline_ns != 0);
+	assert_true(vcpu_now_ns() >= c->vm.deadline_ns);
+	assert_string_equal(c->err, "");
+	nanosleep(&later, NULL);
+	assert_int_equal(strays(), 0);
+	assert_false(kick_pending());
+}
+
+/* A run that ends before its timeout leaves no timer behind. */
+static void test_timeout_not_reached(void **state)
+{
+	struct ctx *c = *state;
+	const struct step s[] = { { .exit_reason = KVM_EXIT_HLT } };
+	const struct timespec later = { 0, 30000000 };
+
+	c->vm.timeout_ns = 10000000;	/* 10 ms */
+	run_script(c, s, 1);
+	assert_int_equal(c->res.kind, VCPU_HALTED);
+	assert_false(vm_stopping(&c->vm));
+	nanosleep(&later, NULL);
+	assert_int_equal(strays(), 0);
+	assert_false(kick_pending());
+	assert_false(vm_stopping(&c->vm));
 }
 
 /* A halt leaves nothing pending. */
@@ -582,7 +793,7 @@ static void test_run_again_after_stop(void **state)
 	const struct step s2[] = { { .exit_reason = KVM_EXIT_HLT } };
 
 	run_script(c, s1, 2);
-	c->vm.stop = VM_RUNNING;
+	c->vm.stop_req = 0;	/* a fake VM: a fresh start, by hand */
 	fk.calls = 0;
 	run_script(c, s2, 1);
 	assert_int_equal(fk.immediate[0], 0);
@@ -606,6 +817,12 @@ int main(void)
 		T(test_device_error_on_mmio_read),
 		T(test_signal_after_io_needs_no_completion),
 		T(test_signal_after_eagain_completes),
+		T(test_stop_before_run),
+		T(test_first_stop_wins),
+		T(test_device_error_from_other_thread),
+		T(test_spurious_eintr_continues),
+		T(test_timeout_ends_the_run),
+		T(test_timeout_not_reached),
 		T(test_halt_needs_no_completion),
 		T(test_shutdown_in_reset_state),
 		T(test_shutdown_not_reset_state),
@@ -616,11 +833,15 @@ int main(void)
 		T(test_run_again_after_stop),
 #undef T
 	};
-	sigset_t usr1;
+	struct sigaction sa;
 
-	/* The stop signal stays pending until the loop takes it. */
-	sigemptyset(&usr1);
-	sigaddset(&usr1, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	/*
+	 * As vcpu_create() does, the kick has a handler; here it counts kicks
+	 * that reach the thread outside vcpu_run(), where it is not blocked.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = stray_kick;
+	sigemptyset(&sa.sa_mask);
+	sigaction(VM_KICK_SIGNAL, &sa, NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
