@@ -6,12 +6,15 @@
  * simvmm/floor, a results file (JSON), a Markdown table and the data for
  * the chart. Timing lives here only; the tests assert no times.
  *
- * usage: bench SIMVMM RAWKVM GUESTDIR OUTDIR
+ * usage: bench [--many-rounds N] [--many-only] SIMVMM RAWKVM GUESTDIR OUTDIR
  * GUESTDIR holds the bench-only SIMVIRTIO guests (build/guests/test).
+ * --many-rounds: rounds of the many-VMs case (default MANY_ROUNDS);
+ * --many-only: run that case alone (results.md and .json hold only it).
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <math.h>
 #include <signal.h>
 #include <spawn.h>
@@ -81,6 +84,7 @@ struct result {
 
 static const char *simvmm_path, *raw_path;
 static int sys_fd = -1, raw_kvm = -1;
+static bool many_only;
 
 static double now_s(void)
 {
@@ -1039,6 +1043,230 @@ static void json_streams(struct json *j)
 	json_end_object(j);
 }
 
+/* ---- many VMs at once -------------------------------------------------------- */
+
+/*
+ * `simvmm run -q --count N GUEST` against `rawkvm --count N GUEST`: N VMs
+ * at once, one thread each (create, run to hlt, destroy), as whole
+ * processes timed from spawn to reap; VMs per second = N / that time.
+ * Each round runs every (guest, N) pair, the pairs rotating and, as in
+ * interleave(), simvmm and the floor back to back, the order flipping.
+ * A timed run must exit 0, which says every one of its VMs passed its
+ * check. One untimed run of each before the rounds, which also warms up,
+ * reads the summary line both print for N > 1 (for N = 1 only the status
+ * speaks): passed, failed and their own VMs/s, thread start to join.
+ */
+#define MANY_ROUNDS	31u
+#define MANY_LINE	" VMs: "
+
+enum { MANY_HELLO16, MANY_HELLO64, NR_MANY_GUESTS };
+enum { MANY_N1, MANY_N4, MANY_N16, NR_MANY_NS };
+enum { PROG_SIM, PROG_RAW, NR_PROGS };
+
+static const char *const many_guest[NR_MANY_GUESTS] = { "hello16", "hello64" };
+static const unsigned int many_n[NR_MANY_NS] = { 1, 4, 16 };
+static const char *const prog_name[NR_PROGS] = { "simvmm", "raw" };
+
+struct many_cmd {
+	const char *argv[8];
+	char count[16];
+	unsigned int n;
+};
+
+/* What the untimed run's summary line said. */
+struct many_check {
+	unsigned int passed;
+	unsigned int failed;
+	double own_vms_s;	/* the program's own figure; NaN for N = 1 */
+};
+
+struct many_result {
+	double vms_s[NR_PROGS];	/* medians */
+	double ratio;		/* median over rounds of simvmm / raw */
+	struct many_check check[NR_PROGS];
+};
+
+static struct {
+	struct many_result r[NR_MANY_GUESTS][NR_MANY_NS];
+	unsigned int rounds;
+} many = { .rounds = MANY_ROUNDS };
+
+static void many_cmd_set(struct many_cmd *c, int prog, const char *guest,
+			 unsigned int n, bool quiet)
+{
+	unsigned int k = 0;
+
+	snprintf(c->count, sizeof(c->count), "%u", n);
+	c->n = n;
+	if (prog == PROG_SIM) {
+		c->argv[k++] = simvmm_path;
+		c->argv[k++] = "run";
+		if (quiet)
+			c->argv[k++] = "-q";
+	} else {
+		c->argv[k++] = raw_path;
+	}
+	c->argv[k++] = "--count";
+	c->argv[k++] = c->count;
+	c->argv[k++] = guest;
+	c->argv[k] = NULL;
+}
+
+/* VMs per second of one whole process. */
+static double many_rate(void *p)
+{
+	struct many_cmd *c = p;
+
+	return c->n / spawn_time((char *const *)c->argv);
+}
+
+/* One untimed run, stderr to a file: the summary line, checked. */
+static void many_check_run(struct many_cmd *c, struct many_check *k)
+{
+	posix_spawn_file_actions_t fa;
+	char path[4096], line[512];
+	unsigned int n = 0;
+	bool seen = false;
+	double secs;
+	int err, st;
+	pid_t pid;
+	FILE *f;
+
+	out_path(path, sizeof(path), "many-stderr.txt");
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, path,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	err = posix_spawn(&pid, c->argv[0], &fa, NULL, (char *const *)c->argv,
+			  environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err)
+		die(c->argv[0], err);
+	if (waitpid(pid, &st, 0) != pid)
+		die("waitpid", errno);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		die(c->argv[0], EPROTO);
+	k->passed = c->n;
+	k->failed = 0;
+	k->own_vms_s = NAN;
+	f = fopen(path, "re");
+	if (!f)
+		die(path, errno);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, MANY_LINE))
+			continue;
+		if (sscanf(line, "%*[^:]: %u VMs: %u passed, %u failed, in %lf s (%lf VMs/s)",
+			   &n, &k->passed, &k->failed, &secs,
+			   &k->own_vms_s) != 5)
+			die("the --count summary line", EPROTO);
+		seen = true;
+	}
+	fclose(f);
+	if (c->n > 1 && !seen)
+		die("no --count summary line", EPROTO);
+	if (seen && (n != c->n || k->passed != c->n || k->failed))
+		die("--count: not every VM passed", EPROTO);
+}
+
+static void case_many(void)
+{
+	static double v[NR_MANY_GUESTS][NR_MANY_NS][NR_PROGS][MAX_ROUNDS];
+	struct many_cmd cmd[NR_MANY_GUESTS][NR_MANY_NS][NR_PROGS];
+	const unsigned int pairs = NR_MANY_GUESTS * NR_MANY_NS;
+	struct many_result *r;
+	unsigned int i, k, c, g, n, p;
+
+	for (g = 0; g < NR_MANY_GUESTS; g++) {
+		for (n = 0; n < NR_MANY_NS; n++) {
+			for (p = 0; p < NR_PROGS; p++) {
+				many_cmd_set(&cmd[g][n][p], p, many_guest[g],
+					     many_n[n], false);
+				many_check_run(&cmd[g][n][p],
+					       &many.r[g][n].check[p]);
+				many_cmd_set(&cmd[g][n][p], p, many_guest[g],
+					     many_n[n], true);
+			}
+		}
+	}
+	for (i = 0; i < many.rounds; i++) {
+		for (k = 0; k < pairs; k++) {
+			c = (i + k) % pairs;
+			g = c / NR_MANY_NS;
+			n = c % NR_MANY_NS;
+			p = i % 2 ? PROG_SIM : PROG_RAW;
+			v[g][n][p][i] = many_rate(&cmd[g][n][p]);
+			p = !p;
+			v[g][n][p][i] = many_rate(&cmd[g][n][p]);
+		}
+	}
+	for (g = 0; g < NR_MANY_GUESTS; g++) {
+		for (n = 0; n < NR_MANY_NS; n++) {
+			r = &many.r[g][n];
+			for (p = 0; p < NR_PROGS; p++)
+				r->vms_s[p] = median(v[g][n][p], many.rounds);
+			r->ratio = median_ratio(v[g][n][PROG_SIM],
+						v[g][n][PROG_RAW], many.rounds);
+		}
+	}
+}
+
+static void print_many(FILE *f)
+{
+	const struct many_result *r;
+	unsigned int g, n;
+
+	fprintf(f, "\nMany VMs at once: `simvmm run -q --count N GUEST` against `rawkvm --count N GUEST`, N VMs on N threads (each: create, run to hlt, destroy), whole processes; VMs/s: N / spawn-to-reap time; medians of %u interleaved rounds; ratio: median of each round's simvmm/floor.\n\n",
+		many.rounds);
+	fprintf(f, "| guest | N | simvmm VMs/s | raw floor VMs/s | ratio | passed, simvmm | passed, raw |\n");
+	fprintf(f, "|---|---:|---:|---:|---:|---:|---:|\n");
+	for (g = 0; g < NR_MANY_GUESTS; g++) {
+		for (n = 0; n < NR_MANY_NS; n++) {
+			r = &many.r[g][n];
+			fprintf(f, "| %s | %u | %.4g | %.4g | %.3f | %u/%u | %u/%u |\n",
+				many_guest[g], many_n[n], r->vms_s[PROG_SIM],
+				r->vms_s[PROG_RAW], r->ratio,
+				r->check[PROG_SIM].passed, many_n[n],
+				r->check[PROG_RAW].passed, many_n[n]);
+		}
+	}
+	fprintf(f, "\nEvery timed run exited 0 (all its VMs passed their check); passed: the summary line of one untimed run of each (for N = 1, its status).\n");
+}
+
+static void json_many(struct json *j)
+{
+	const struct many_result *r;
+	unsigned int g, n, p;
+
+	json_begin_object(j, "many_vms");
+	json_u64(j, "rounds", many.rounds);
+	json_begin_array(j, "runs");
+	for (g = 0; g < NR_MANY_GUESTS; g++) {
+		for (n = 0; n < NR_MANY_NS; n++) {
+			r = &many.r[g][n];
+			json_begin_object(j, NULL);
+			json_str(j, "guest", many_guest[g]);
+			json_u64(j, "count", many_n[n]);
+			json_double(j, "simvmm_vms_per_s", r->vms_s[PROG_SIM]);
+			json_double(j, "raw_vms_per_s", r->vms_s[PROG_RAW]);
+			json_double(j, "ratio", r->ratio);
+			json_begin_object(j, "check_run");
+			for (p = 0; p < NR_PROGS; p++) {
+				json_begin_object(j, prog_name[p]);
+				json_u64(j, "passed", r->check[p].passed);
+				json_u64(j, "failed", r->check[p].failed);
+				/* null for N = 1: no summary line */
+				json_double(j, "own_vms_per_s",
+					    r->check[p].own_vms_s);
+				json_end_object(j);
+			}
+			json_end_object(j);
+			json_end_object(j);
+		}
+	}
+	json_end_array(j);
+	json_end_object(j);
+}
+
 /* ---- reporting ---------------------------------------------------------------- */
 
 static void machine(char *buf, size_t len)
@@ -1114,7 +1342,7 @@ static void write_json(FILE *f, const struct result *r, unsigned int n,
 	json_str(&j, "machine", mach);
 	json_str(&j, "date", date);
 	json_begin_array(&j, "cases");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !many_only; i++) {
 		json_begin_object(&j, NULL);
 		json_str(&j, "name", r[i].name);
 		json_str(&j, "compared", r[i].what);
@@ -1132,7 +1360,9 @@ static void write_json(FILE *f, const struct result *r, unsigned int n,
 		json_end_object(&j);
 	}
 	json_end_array(&j);
-	json_streams(&j);
+	if (!many_only)
+		json_streams(&j);
+	json_many(&j);
 	json_end_object(&j);
 	fputc('\n', f);
 }
@@ -1165,26 +1395,46 @@ int main(int argc, char **argv)
 		[ROW_MEMORY] = { "memory", "peak RSS of `simvmm run hello64` vs raw",
 		  "KiB", .goal = GOAL_NONE },
 	};
+	static const struct option opts[] = {
+		{ "many-rounds", required_argument, NULL, 'r' },
+		{ "many-only", no_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const unsigned int n = ARRAY_SIZE(r);
-	char mach[512], date[64];
+	char mach[512], date[64], *end;
 	double t0 = now_s();
+	unsigned long rounds;
 	unsigned int i;
 	time_t now;
+	int opt;
 	FILE *f;
 
-	if (argc != 5) {
-		fprintf(stderr, "usage: bench SIMVMM RAWKVM GUESTDIR OUTDIR\n");
-		return 2;
+	while ((opt = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (opt == 'm') {
+			many_only = true;
+			continue;
+		}
+		if (opt != 'r')
+			goto usage;
+		errno = 0;
+		rounds = strtoul(optarg, &end, 10);
+		if (errno || *end || !rounds || rounds > MAX_ROUNDS)
+			goto usage;
+		many.rounds = rounds;
 	}
-	simvmm_path = argv[1];
-	raw_path = argv[2];
-	guest_dir = argv[3];
-	out_dir = argv[4];
+	if (argc - optind != 4)
+		goto usage;
+	simvmm_path = argv[optind];
+	raw_path = argv[optind + 1];
+	guest_dir = argv[optind + 2];
+	out_dir = argv[optind + 3];
 	log_set_quiet(true);
 	sys_fd = kvm_open_system();
 	raw_kvm = raw_open_kvm();
 	if (sys_fd < 0 || raw_kvm < 0)
 		die("/dev/kvm", sys_fd < 0 ? sys_fd : raw_kvm);
+	if (many_only)
+		goto many;
 
 	fprintf(stderr, "bench: start and memory (%u + %u rounds)\n",
 		START_ROUNDS, MEMORY_ROUNDS);
@@ -1198,18 +1448,37 @@ int main(int argc, char **argv)
 	fprintf(stderr, "bench: SIMVIRTIO throughput (%u rounds of %u KiB, 2 directions x 2 transports; idle poller %u x %.0f s)\n",
 		STREAM_ROUNDS, STREAM_BYTES / 1024, IDLE_ROUNDS, IDLE_WINDOW_S);
 	case_streams(streams.r, streams.ratio, &streams.idle_us_s);
+many:
+	fprintf(stderr, "bench: many VMs at once (%u rounds of hello16 and hello64, N = 1, 4, 16, simvmm and raw)\n",
+		many.rounds);
+	case_many();
 
 	machine(mach, sizeof(mach));
 	now = time(NULL);
 	strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", gmtime(&now));
 
+	if (many_only) {
+		printf("Machine: %s. Run: %s.\n", mach, date);
+		print_many(stdout);
+		printf("\n(bench took %.1f s)\n", now_s() - t0);
+		f = open_out(out_dir, "results.md");
+		fprintf(f, "Machine: %s. Run: %s.\n", mach, date);
+		print_many(f);
+		fclose(f);
+		f = open_out(out_dir, "results.json");
+		write_json(f, r, n, mach, date);
+		fclose(f);
+		goto out;
+	}
 	print_table(stdout, r, n, mach, date);
 	print_streams(stdout);
+	print_many(stdout);
 	printf("\n(bench took %.1f s)\n", now_s() - t0);
 
 	f = open_out(out_dir, "results.md");
 	print_table(f, r, n, mach, date);
 	print_streams(f);
+	print_many(f);
 	fclose(f);
 	f = open_out(out_dir, "results.json");
 	write_json(f, r, n, mach, date);
@@ -1227,7 +1496,13 @@ int main(int argc, char **argv)
 			streams.r[i][TP_EXIT].kib_s, streams.r[i][TP_POLL].kib_s,
 			streams.ratio[i].ratio);
 	fclose(f);
+out:
 	close(sys_fd);
 	close(raw_kvm);
 	return 0;
+
+usage:
+	fprintf(stderr, "usage: bench [--many-rounds N] [--many-only] SIMVMM RAWKVM GUESTDIR OUTDIR (N: 1 to %u)\n",
+		MAX_ROUNDS);
+	return 2;
 }
