@@ -10,6 +10,13 @@ KVM ?= auto
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
 endif
+# ThreadSanitizer (TSAN=1, or make tsan): the whole library, in build-tsan/.
+ifeq ($(TSAN),1)
+ifeq ($(SANITIZE),1)
+$(error SANITIZE=1 and TSAN=1 do not mix: ASan and TSan are separate builds)
+endif
+BUILD ?= build-tsan
+endif
 BUILD ?= build
 CC ?= cc
 LD := ld
@@ -25,6 +32,13 @@ ifeq ($(SANITIZE),1)
 HOST_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 HOST_LDFLAGS += -fsanitize=address,undefined
+endif
+# -Wno-tsan: TSan does not model the ring's standalone fences
+# (simqueue.h), which order host accesses against the guest's, which TSan
+# cannot see anyway; host threads share the device under its lock.
+ifeq ($(TSAN),1)
+HOST_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
+HOST_LDFLAGS += -fsanitize=thread
 endif
 ifneq ($(USE_POOLING),)
 HOST_CPPFLAGS += -DUSE_POOLING=$(USE_POOLING)
@@ -104,7 +118,7 @@ FUZZ_TARGETS += simvirtio_poll
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
-	fuzz fuzz-build deps-fuzz
+	fuzz fuzz-build deps-fuzz tsan
 all: $(SIMVMM) $(TEST_GUEST_BINS)
 
 help:
@@ -202,6 +216,21 @@ $(CANARY): tests/canary.c $(HOST_FLAGS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) $< -o $@ $(HOST_LDFLAGS)
 
+# Many VMs in one process (tests/multi/, run by multi.bats): the library
+# and the built-in images, linked as any program embedding simvmm would.
+MULTI_VM := $(BUILD)/tests/multi_vm
+$(MULTI_VM): tests/multi/multi_vm.c $(LIBSIMVMM) \
+		$(BUILD)/host/cli/guest_images.o $(HOST_FLAGS) \
+		| $(BUILD)/guests/test/hostile_bad_index.bin
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CPPFLAGS) -Ilib $(HOST_CFLAGS) $< -o $@ \
+		$(BUILD)/host/cli/guest_images.o $(LIBSIMVMM) $(HOST_LDFLAGS)
+
+# The same under ThreadSanitizer, library and all, in build-tsan/.
+TSAN_BUILD := build-tsan
+tsan: deps-test
+	$(MAKE) TSAN=1 BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/tests/multi_vm
+
 deps-test:
 	@scripts/install-deps test
 
@@ -209,7 +238,7 @@ deps-lint:
 	@scripts/install-deps lint
 
 test: deps-test
-	$(MAKE) all unit-tests $(CANARY)
+	$(MAKE) all unit-tests $(CANARY) $(MULTI_VM)
 	$(MAKE) BUILD=$(BUILD)/pool USE_POOLING=1 $(BUILD)/pool/simvmm
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) KVM=$(KVM) tests/run
 
@@ -274,7 +303,7 @@ LINT_C := $(filter-out $(LINT_VOLATILE_OK),$(LIB_SRCS) $(CLI_SRCS) \
 	$(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
 	guests/test/*.[ch] \
-	tests/unit/*.c tests/canary.c fuzz/*.c fuzz/*.h))
+	tests/unit/*.c tests/canary.c tests/multi/*.c fuzz/*.c fuzz/*.h))
 CHECKPATCH_IGNORE := SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
 $(CHECKPATCH):
@@ -296,7 +325,8 @@ lint: deps-lint $(CHECKPATCH)
 		--suppress=variableScope \
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
 		$(LIB_SRCS) $(CLI_SRCS) \
-		$(wildcard guests/*.c guests/lib/*.c guests/test/*.c fuzz/*.c)
+		$(wildcard guests/*.c guests/lib/*.c guests/test/*.c fuzz/*.c \
+		tests/multi/*.c)
 	@echo "lint: clean"
 
 # ---- benchmarks (bench/: not part of simvmm) ------------------------------
@@ -343,6 +373,6 @@ bench: deps-bench $(SIMVMM) $(BENCH_BIN) $(RAWKVM) $(TEST_GUEST_BINS)
 	@echo "bench: results in $(BENCH_OUT)/results.md, results.json, ratios.svg, transports.svg"
 
 clean:
-	rm -rf $(BUILD) build-san build-fuzz
+	rm -rf $(BUILD) build-san build-fuzz $(TSAN_BUILD)
 
 -include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
