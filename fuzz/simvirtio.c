@@ -18,13 +18,15 @@
  *   that matches no register, or writes a read-only one, is an error;
  * - TX output is exactly the TX slots taken, in order, and only in
  *   DEVICE_READY; RX carries exactly the input stream, in order;
- * - once in DEVICE_ERROR the device asked the VM to stop with
- *   VM_STOP_DEVICE_ERROR, and no later access changes anything: state,
- *   indices, ring page, device table, TX output, RX input.
+ * - once in DEVICE_ERROR the device has asked the VM to stop with
+ *   VM_STOP_DEVICE_ERROR (by the end of the access that found it), and
+ *   no later access changes anything: state, indices, ring page, device
+ *   table, TX output, RX input; while healthy, the VM is never stopped.
  *
- * The device's fds are memfds made here: TX output lands in one, RX
- * input is read from another, which poll() reports readable at once, so
- * the RX wait of the exit transport never sleeps.
+ * The device's backends are chardevs on memfds made here: TX output
+ * lands in one, RX input is read from another, which poll() reports
+ * readable at once, so the RX wait of the exit transport never sleeps
+ * and the output always takes everything.
  */
 #include <stdbool.h>
 #include <sys/mman.h>
@@ -33,6 +35,7 @@
 #include <simvmm/memmap.h>
 #include <simvmm/simvirtio.h>
 
+#include "chardev.h"
 #include "devices/simvirtio.h"
 #include "fake_vm.h"
 #include "fuzz.h"
@@ -234,11 +237,17 @@ static void check_after(struct harness *h, const struct frozen *pre,
 		FUZZ_CHECK(r->needs_kick == 0);
 	}
 	if (sv->state == SV_ERROR) {
-		FUZZ_CHECK(h->vm.stop == VM_STOP_DEVICE_ERROR &&
-			   h->vm.stop_code == DEVICE_ERROR && sv->stop_asked);
+		uint32_t code = 0;
+
+		/* Reported and stopped before the access returned. */
+		FUZZ_CHECK(vm_stop_reason(&h->vm, &code) ==
+			   VM_STOP_DEVICE_ERROR && code == DEVICE_ERROR);
+		FUZZ_CHECK(!sv->error_pending);
 	} else {
-		FUZZ_CHECK(h->vm.stop == VM_RUNNING && !sv->stop_asked);
+		FUZZ_CHECK(vm_stop_reason(&h->vm, NULL) == VM_RUNNING);
 	}
+	/* Exit transport, memfd output: the carry is passed on at once. */
+	FUZZ_CHECK(sv->tx_carry_len == 0 && sv->rx_carry_len == 0);
 	check_ram(h, false);
 
 	/* TX output: the slots the tail moved over, only in DEVICE_READY. */
@@ -371,7 +380,8 @@ static int open_fds(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
-	struct simvirtio_params p = { SIMVIRTIO_EXIT, -1, -1 };
+	struct simvirtio_params p = { SIMVIRTIO_EXIT, NULL, NULL };
+	struct chardev *outc = NULL, *inc = NULL;
 	struct harness h;
 	uint8_t hdr;
 	int err;
@@ -397,19 +407,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    ftruncate(in_fd, 0) || lseek(in_fd, 0, SEEK_SET) ||
 	    (h.rx_len && pwrite(in_fd, h.rx_input, h.rx_len, 0) != h.rx_len))
 		return 0;
-	p.out_fd = out_fd;
+	/* Fresh backends: an input's end of stream is sticky. */
+	if (chardev_open_fd(out_fd, true, "tx memfd", &outc))
+		return 0;
+	if (chardev_open_fd(in_fd, false, "rx memfd", &inc)) {
+		chardev_close(outc);
+		return 0;
+	}
+	p.out = outc;
 	/* No input at all is its own path: EOS from the start. */
-	p.in_fd = hdr & 2 ? -1 : in_fd;
+	p.in = hdr & 2 ? NULL : inc;
 
 	/* Exactly the guest's RAM, so ASan sees any byte touched outside. */
 	h.ram = malloc(h.ram_size);
-	if (!h.ram)
+	if (!h.ram) {
+		chardev_close(inc);
+		chardev_close(outc);
 		return 0;
+	}
 	memset(h.ram, h.fill, h.ram_size);
 	fake_vm_init(&h.vm, h.ram, h.ram_size);
 	err = simvirtio_attach(&h.vm, &p, &h.sv);
 	FUZZ_CHECK(err == 0 && h.sv);
-	FUZZ_CHECK(h.sv->state == SV_POWERON && h.vm.stop == VM_RUNNING);
+	FUZZ_CHECK(h.sv->state == SV_POWERON && !vm_stopping(&h.vm));
 	check_ram(&h, true);
 
 	while (in.left)
@@ -419,5 +439,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Never vm_destroy(): it would munmap the heap RAM (fake_vm.h). */
 	fake_vm_release(&h.vm);
 	free(h.ram);
+	chardev_close(inc);
+	chardev_close(outc);
 	return 0;
 }
