@@ -17,25 +17,25 @@ GUEST_IMAGE(simvirtio32);
 GUEST_IMAGE(simvirtio);
 GUEST_IMAGE(echo);
 
-#define GUEST(n, m, checked, purpose) \
-	{ #n, CPU_MODE_##m, purpose, guest_##n, guest_##n##_end, checked }
+#define GUEST(n, m, checked, sv, purpose) \
+	{ #n, CPU_MODE_##m, purpose, guest_##n, guest_##n##_end, checked, sv }
 
 static const struct builtin_guest builtins[] = {
-	GUEST(hello16, REAL, true,
+	GUEST(hello16, REAL, true, false,
 	      "real mode, assembly: prints Hello, world!, stores 42, halts"),
-	GUEST(hello32, PROTECTED, true,
+	GUEST(hello32, PROTECTED, true, false,
 	      "32-bit protected mode, assembly: same contract as hello16"),
-	GUEST(hello32p, PAGED, true,
+	GUEST(hello32p, PAGED, true, false,
 	      "32-bit PAE paging: same contract, 42 stored through a 3 GiB alias"),
-	GUEST(hello64, LONG, true,
+	GUEST(hello64, LONG, true, false,
 	      "64-bit long mode, C on the guest library: same contract"),
-	GUEST(simvirtio, LONG, true,
+	GUEST(simvirtio, LONG, true, true,
 	      "SIMVIRTIO handshake, sends Ana are mere on TX, stores 42, halts"),
-	GUEST(simvirtio16, REAL, true,
+	GUEST(simvirtio16, REAL, true, true,
 	      "the simvirtio flow in real mode (window through FS=0xffff)"),
-	GUEST(simvirtio32, PROTECTED, true,
+	GUEST(simvirtio32, PROTECTED, true, true,
 	      "the simvirtio flow in 32-bit protected mode"),
-	GUEST(echo, LONG, true,
+	GUEST(echo, LONG, true, true,
 	      "SIMVIRTIO: sends RX (simvmm's stdin) back on TX until EOF"),
 };
 

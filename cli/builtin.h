@@ -16,6 +16,7 @@ struct builtin_guest {
 	const uint8_t *start;
 	const uint8_t *end;
 	bool checked;	/* halts with RAX = [0x400] = 42 */
+	bool simvirtio;	/* drives the SIMVIRTIO device: attached for it */
 };
 
 /* The built-in guest called @name, or NULL. */

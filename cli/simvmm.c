@@ -1,31 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * simvmm's command line: parses options, builds one VM with its devices,
- * runs the guest and turns the outcome into an exit status. Only this file
+ * simvmm's command line: parses options, opens the backends, runs the VMs
+ * (one, or --count of them, each on its own thread) while the main thread
+ * watches the stop signals, and turns the outcomes into an exit status. Only this file
  * prints usage and decides exit statuses; the library reports and returns.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
-#include <sys/time.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <simvmm/abi.h>
 #include <simvmm/memmap.h>
 
+#include "../lib/chardev.h"
 #include "../lib/cpu_mode.h"
 #include "../lib/devices/debugcon.h"
-#include "../lib/devices/exit_port.h"
 #include "../lib/devices/simvirtio.h"
 #include "../lib/kvm.h"
 #include "../lib/loader.h"
 #include "../lib/log.h"
+#include "../lib/machine.h"
 #include "../lib/parse.h"
 #include "../lib/stats.h"
 #include "../lib/vcpu.h"
@@ -44,6 +49,9 @@ enum {
 	EXIT_SIGNAL_BASE = 128,
 };
 
+/* --count: VMs run at once, one thread each. */
+#define MAX_COUNT 256
+
 enum check_policy { CHECK_DEFAULT, CHECK_ON, CHECK_OFF };
 enum stats_report { STATS_NONE, STATS_TEXT, STATS_JSON };
 
@@ -61,8 +69,13 @@ struct run_opts {
 	bool entry_set;
 	uint64_t entry;
 	enum check_policy check;
+	bool simvirtio;		/* asked for, or implied by its options */
 	enum simvirtio_transport transport;
 	uint64_t console_limit;
+	const char *console;	/* "-": stdout */
+	const char *sv_in;	/* "-": stdin */
+	const char *sv_out;	/* "-": stdout */
+	unsigned int count;
 };
 
 static void print_usage(FILE *f)
@@ -76,13 +89,28 @@ static void print_usage(FILE *f)
 		"flat binary image, on one vCPU through /dev/kvm.\n"
 		"\n"
 		"Options for run:\n"
-		"  -m, --mode MODE        real, protected, paged (32-bit with PAE paging)\n"
+		"  -m, --memory SIZE      guest RAM, K/M/G suffixes, 64K to 3G, a multiple\n"
+		"                         of 4K (default: 1M)\n"
+		"      --mode MODE        real, protected, paged (32-bit with PAE paging)\n"
 		"                         or long (also 16, 32, 64); the built-in guest's\n"
 		"                         own mode by default; required for an image file\n"
-		"  -M, --memory SIZE      guest RAM, K/M/G suffixes, 64K to 3G, a multiple\n"
-		"                         of 4K (default: 1M)\n"
 		"  -t, --timeout SECONDS  stop a guest still running after SECONDS, which\n"
 		"                         may have decimals (default: 0, no limit)\n"
+		"      --count N          run N copies of the VM at once, one thread each\n"
+		"                         (1 to %u, default 1), and report VMs per second\n"
+		"      --console PATH     where the debug console's output goes: a file,\n"
+		"                         FIFO or device, or - for stdout (the default)\n"
+		"      --console-limit N  stop a guest that writes more than N bytes to\n"
+		"                         the debug console, K/M/G suffixes, 0 = no limit\n"
+		"                         (default: 1M)\n"
+		"      --simvirtio        attach the SIMVIRTIO device (built-in SIMVIRTIO\n"
+		"                         guests always have it; images only when asked)\n"
+		"      --transport T      SIMVIRTIO transport: exit (every ring access\n"
+		"                         is a VM exit) or poll (shared rings, a host\n"
+		"                         thread, ioeventfd notifies); default: %s\n"
+		"      --simvirtio-in PATH   SIMVIRTIO RX input (default: - for stdin)\n"
+		"      --simvirtio-out PATH  SIMVIRTIO TX output (default: - for stdout)\n"
+		"                         (--transport and these two imply --simvirtio)\n"
 		"      --stats[=FORMAT]   when the run ends, print VM-exit statistics on\n"
 		"                         stderr: FORMAT text (the default) or json\n"
 		"      --stats-file PATH  write the statistics as JSON to PATH\n"
@@ -93,28 +121,25 @@ static void print_usage(FILE *f)
 		"      --check            after hlt, require RAX = 42 and the 32-bit word at\n"
 		"                         0x%x = 42 (default for built-in guests)\n"
 		"      --no-check         halting is success (default for image files)\n"
-		"      --transport T      SIMVIRTIO transport: exit (every ring access\n"
-		"                         is a VM exit) or poll (shared rings, a host\n"
-		"                         thread, ioeventfd notifies); default: %s\n"
-		"      --console-limit N  stop a guest that writes more than N bytes to\n"
-		"                         the debug console, K/M/G suffixes, 0 = no limit\n"
-		"                         (default: 1M)\n"
 		"  -q, --quiet            print only errors and warnings on stderr\n"
 		"  -h, --help             show this help\n"
 		"  -V, --version          show the version\n"
 		"\n"
 		"The guest's debug-console output (port 0x%x) goes to stdout untouched;\n"
 		"everything simvmm says goes to stderr. SIMVIRTIO TX data goes to stdout,\n"
-		"and stdin feeds SIMVIRTIO RX (end of file ends the RX stream).\n"
+		"and stdin feeds SIMVIRTIO RX (end of file ends the RX stream). A slow\n"
+		"reader stalls the guest, never simvmm: a stop ends the run at once.\n"
 		"\n"
 		"Exit status:\n"
 		"  0    the guest halted (and passed its check) or exited with status 0\n"
 		"  1    the guest failed: check failed, fault, triple fault, timeout,\n"
 		"       device protocol error, or a non-zero status on port 0x%x\n"
 		"  2    usage or setup error: bad option, unreadable image, no usable KVM\n"
-		"  128+N  stopped by signal N (SIGINT, SIGTERM, SIGHUP)\n",
-		SIMVMM_LOAD_ADDR, SIMVMM_CHECK_ADDR,
+		"  128+N  stopped by signal N (SIGINT, SIGTERM, SIGHUP)\n"
+		"With --count, the highest status of any VM.\n",
+		MAX_COUNT,
 		simvirtio_transport_name(SIMVIRTIO_DEFAULT_TRANSPORT),
+		SIMVMM_LOAD_ADDR, SIMVMM_CHECK_ADDR,
 		SIMVMM_DEBUGCON_PORT,
 		SIMVMM_EXIT_PORT);
 }
@@ -154,12 +179,19 @@ enum {
 	OPT_NO_CHECK,
 	OPT_TRANSPORT,
 	OPT_CONSOLE_LIMIT,
+	OPT_MODE,
+	OPT_COUNT,
+	OPT_CONSOLE,
+	OPT_SIMVIRTIO,
+	OPT_SV_IN,
+	OPT_SV_OUT,
 };
 
 static const struct option run_options[] = {
-	{ "mode", required_argument, NULL, 'm' },
-	{ "memory", required_argument, NULL, 'M' },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "memory", required_argument, NULL, 'm' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "stats", optional_argument, NULL, OPT_STATS },
 	{ "stats-file", required_argument, NULL, OPT_STATS_FILE },
 	{ "trace", no_argument, NULL, OPT_TRACE },
@@ -167,7 +199,11 @@ static const struct option run_options[] = {
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
+	{ "simvirtio", no_argument, NULL, OPT_SIMVIRTIO },
 	{ "transport", required_argument, NULL, OPT_TRANSPORT },
+	{ "simvirtio-in", required_argument, NULL, OPT_SV_IN },
+	{ "simvirtio-out", required_argument, NULL, OPT_SV_OUT },
+	{ "console", required_argument, NULL, OPT_CONSOLE },
 	{ "console-limit", required_argument, NULL, OPT_CONSOLE_LIMIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -177,6 +213,7 @@ static const struct option run_options[] = {
 /* Returns -1 to go on, or the exit status to leave with. */
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
+	uint64_t n;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -184,28 +221,38 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	o->load_addr = SIMVMM_LOAD_ADDR;
 	o->transport = SIMVIRTIO_DEFAULT_TRANSPORT;
 	o->console_limit = DEBUGCON_DEFAULT_LIMIT;
+	o->console = "-";
+	o->sv_in = "-";
+	o->sv_out = "-";
+	o->count = 1;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+m:M:t:qh", run_options,
+	while ((c = getopt_long(argc, argv, "+m:t:qh", run_options,
 				NULL)) != -1) {
 		switch (c) {
-		case 'm':
+		case OPT_MODE:
 			if (cpu_mode_parse(optarg, &o->mode))
 				return usage_error("unknown mode '%s': use real, protected, paged or long",
 						   optarg);
 			o->mode_set = true;
 			break;
-		case 'M':
+		case 'm':
 			if (parse_size(optarg, &o->mem_size) ||
 			    o->mem_size < SIMVMM_MEM_MIN ||
 			    o->mem_size > SIMVMM_MEM_MAX || o->mem_size % 4096)
-				return usage_error("bad --memory '%s': give a multiple of 4K from 64K to 3G, e.g. 1M or 256M",
+				return usage_error("bad --memory '%s': give a multiple of 4K from 64K to 3G, e.g. 1M or 256M (the mode is --mode)",
 						   optarg);
 			break;
 		case 't':
 			if (parse_seconds(optarg, &o->timeout_ns))
 				return usage_error("bad --timeout '%s': give seconds, e.g. 5 or 0.5 (0 = no limit)",
 						   optarg);
+			break;
+		case OPT_COUNT:
+			if (parse_u64(optarg, &n) || n < 1 || n > MAX_COUNT)
+				return usage_error("bad --count '%s': give a number of VMs from 1 to "
+						   "256", optarg);
+			o->count = n;
 			break;
 		case OPT_STATS:
 			if (!optarg || !strcmp(optarg, "text"))
@@ -240,10 +287,25 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		case OPT_NO_CHECK:
 			o->check = CHECK_OFF;
 			break;
+		case OPT_SIMVIRTIO:
+			o->simvirtio = true;
+			break;
 		case OPT_TRANSPORT:
 			if (simvirtio_transport_parse(optarg, &o->transport))
 				return usage_error("unknown --transport '%s': use exit or poll",
 						   optarg);
+			o->simvirtio = true;
+			break;
+		case OPT_SV_IN:
+			o->sv_in = optarg;
+			o->simvirtio = true;
+			break;
+		case OPT_SV_OUT:
+			o->sv_out = optarg;
+			o->simvirtio = true;
+			break;
+		case OPT_CONSOLE:
+			o->console = optarg;
 			break;
 		case OPT_CONSOLE_LIMIT:
 			if (parse_size(optarg, &o->console_limit))
@@ -266,69 +328,90 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		return usage_error("%s", optind >= argc ?
 				   "run needs one GUEST: a built-in name or an image path" :
 				   "run takes one GUEST; extra arguments given");
+	if (o->count > 1 && (o->stats != STATS_NONE || o->stats_file ||
+			     o->trace))
+		return usage_error("%s", "--stats, --stats-file and --trace watch one VM; drop --count");
 	o->guest = argv[optind];
 	return -1;
 }
 
-/* Block the stop signals everywhere; KVM unblocks them inside KVM_RUN. */
-static void block_stop_signals(sigset_t *set)
+/*
+ * The process's stop signals are blocked in every thread and read from a
+ * signalfd by the main thread, which stops the VMs (vm_request_stop());
+ * the vCPU threads see only their kick (VM_KICK_SIGNAL).
+ */
+static int block_signals(void)
 {
 	struct sigaction sa;
+	sigset_t set;
+	int fd;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
-	sigemptyset(set);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGALRM);
-	pthread_sigmask(SIG_BLOCK, set, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, VM_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigdelset(&set, VM_KICK_SIGNAL);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		pr_err("signalfd: %s", strerror(errno));
+	return fd;
 }
 
-static int arm_timeout(uint64_t ns)
-{
-	struct itimerval it;
+/* What the whole run shares: the options, the backends, the VMs. */
+struct run_ctx {
+	const struct run_opts *o;
+	struct machine_config cfg;
+	bool check;
+	int sys_fd;
+	int done_fd;		/* eventfd: one more VM has finished */
+	pthread_mutex_t lock;	/* stop_sig and every job's m */
+	int stop_sig;		/* a signal stopped the run: its number */
+	struct stats *st;	/* --count 1 only */
+	FILE *stats_out;
+};
 
-	memset(&it, 0, sizeof(it));
-	it.it_value.tv_sec = ns / 1000000000ull;
-	it.it_value.tv_usec = (ns % 1000000000ull) / 1000;
-	if (ns && !it.it_value.tv_sec && !it.it_value.tv_usec)
-		it.it_value.tv_usec = 1;
-	return setitimer(ITIMER_REAL, &it, NULL);
-}
+/* One VM of the run, on a thread of its own. */
+struct job {
+	struct run_ctx *ctx;
+	struct machine *m;	/* under ctx->lock: the supervisor stops it */
+	pthread_t thread;
+	bool started;
+	int status;
+};
 
-/* The assignment's check: RAX and the word at SIMVMM_CHECK_ADDR hold 42. */
-static int check_result(struct vcpu *vcpu)
+static int report_check(struct machine *m)
 {
-	const uint32_t *slot;
-	struct kvm_regs regs;
+	uint64_t rax;
 	uint32_t mem;
+	int r;
 
-	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0) {
-		pr_err("KVM_GET_REGS: %s", strerror(errno));
+	r = machine_check(m, &rax, &mem);
+	if (r < 0)
 		return EXIT_SETUP;
-	}
-	slot = vm_gpa_to_hva(vcpu->vm, SIMVMM_CHECK_ADDR, sizeof(*slot));
-	mem = slot ? *slot : 0;
-	if (regs.rax != SIMVMM_CHECK_VALUE || mem != SIMVMM_CHECK_VALUE) {
+	if (!r) {
 		pr_err("check failed: RAX=%llu and [0x%x]=%u, expected both %d",
-		       regs.rax, SIMVMM_CHECK_ADDR, mem, SIMVMM_CHECK_VALUE);
+		       (unsigned long long)rax, SIMVMM_CHECK_ADDR, mem,
+		       SIMVMM_CHECK_VALUE);
 		return EXIT_GUEST_FAILED;
 	}
 	pr_info("guest halted; verified RAX=%llu and [0x%x]=%u",
-		regs.rax, SIMVMM_CHECK_ADDR, mem);
+		(unsigned long long)rax, SIMVMM_CHECK_ADDR, mem);
 	return EXIT_OK;
 }
 
-static int report_result(struct vcpu *vcpu, const struct vcpu_result *res,
+static int report_result(struct machine *m, const struct vcpu_result *res,
 			 const struct run_opts *o, bool check)
 {
 	switch (res->kind) {
 	case VCPU_HALTED:
 		if (check)
-			return check_result(vcpu);
+			return report_check(m);
 		pr_info("guest halted");
 		return EXIT_OK;
 	case VCPU_GUEST_EXIT:
@@ -339,13 +422,12 @@ static int report_result(struct vcpu *vcpu, const struct vcpu_result *res,
 		pr_err("guest reported failure: status %u on the exit port",
 		       res->code);
 		return EXIT_GUEST_FAILED;
+	case VCPU_TIMEOUT:
+		pr_err("guest still running after the %.9g s timeout; stopped it",
+		       o->timeout_ns / 1e9);
+		vcpu_dump_regs(m->vcpu);
+		return EXIT_GUEST_FAILED;
 	case VCPU_SIGNAL:
-		if (res->code == SIGALRM) {
-			pr_err("guest still running after the %.9g s timeout; stopped it",
-			       o->timeout_ns / 1e9);
-			vcpu_dump_regs(vcpu);
-			return EXIT_GUEST_FAILED;
-		}
 		pr_err("stopped by signal %d (%s)", (int)res->code,
 		       strsignal(res->code));
 		return EXIT_SIGNAL_BASE + res->code;
@@ -372,8 +454,10 @@ static const char *outcome_name(const struct vcpu_result *res)
 		return "halted";
 	case VCPU_GUEST_EXIT:
 		return "guest_exit";
+	case VCPU_TIMEOUT:
+		return "timeout";
 	case VCPU_SIGNAL:
-		return res->code == SIGALRM ? "timeout" : "signal";
+		return "signal";
 	case VCPU_GUEST_FAULT:
 		return "fault";
 	case VCPU_DEVICE_ERROR:
@@ -400,132 +484,316 @@ static int report_stats(struct stats *st, const struct run_opts *o,
 	return 0;
 }
 
-static int cmd_run(int argc, char **argv)
+/* Run the VM of @j on this thread, from creation to teardown. */
+static int job_run(struct job *j)
+{
+	struct run_ctx *ctx = j->ctx;
+	const struct run_opts *o = ctx->o;
+	bool profile = o->stats != STATS_NONE || ctx->stats_out;
+	struct vcpu_result res;
+	struct machine *m;
+	int status, err;
+
+	if (machine_create(ctx->sys_fd, &ctx->cfg, &m))
+		return EXIT_SETUP;
+	pthread_mutex_lock(&ctx->lock);
+	j->m = m;
+	/* A signal that came while we were created. */
+	if (ctx->stop_sig)
+		machine_stop(m, VM_STOP_SIGNAL, ctx->stop_sig);
+	pthread_mutex_unlock(&ctx->lock);
+
+	if (ctx->st) {
+		/* Exits are always counted; timings and the kernel's on demand. */
+		stats_init(ctx->st, &m->vm->bus);
+		if (profile)
+			stats_open_kernel(ctx->st, m->vm->fd, m->vcpu->fd);
+		stats_attach(ctx->st, m->vcpu, profile,
+			     o->trace ? stderr : NULL);
+	}
+	if (o->count == 1)
+		pr_info("running %s in %s mode, %llu KiB RAM", o->guest,
+			cpu_mode_name(o->mode),
+			(unsigned long long)o->mem_size >> 10);
+	err = machine_run(m, &res);
+	status = err ? EXIT_SETUP : report_result(m, &res, o, ctx->check);
+	if (ctx->st) {
+		stats_finish(ctx->st);
+		if (report_stats(ctx->st, o, ctx->stats_out,
+				 err ? "host_error" : outcome_name(&res)) &&
+		    status == EXIT_OK)
+			status = EXIT_SETUP;
+	}
+
+	pthread_mutex_lock(&ctx->lock);
+	j->m = NULL;
+	pthread_mutex_unlock(&ctx->lock);
+	machine_destroy(m);
+	return status;
+}
+
+static void *job_main(void *arg)
+{
+	struct job *j = arg;
+
+	j->status = job_run(j);
+	(void)eventfd_write(j->ctx->done_fd, 1);
+	return NULL;
+}
+
+/* Stop every VM that runs, and every one that is still to start. */
+static void stop_all(struct run_ctx *ctx, struct job *jobs, int sig)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&ctx->lock);
+	if (!ctx->stop_sig)
+		ctx->stop_sig = sig;
+	for (i = 0; i < ctx->o->count; i++)
+		if (jobs[i].m)
+			machine_stop(jobs[i].m, VM_STOP_SIGNAL, sig);
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+/*
+ * The main thread: start one thread per VM, then wait for them to finish
+ * or for a stop signal, which stops them all at once.
+ */
+static void supervise(struct run_ctx *ctx, struct job *jobs, int sig_fd)
+{
+	struct signalfd_siginfo si;
+	unsigned int i, started = 0, done = 0;
+	struct pollfd pfd[2];
+	eventfd_t v;
+	int err;
+
+	for (i = 0; i < ctx->o->count; i++) {
+		jobs[i].ctx = ctx;
+		err = pthread_create(&jobs[i].thread, NULL, job_main, &jobs[i]);
+		if (err) {
+			pr_err("starting the thread of VM %u: %s", i,
+			       strerror(err));
+			jobs[i].status = EXIT_SETUP;
+			continue;
+		}
+		jobs[i].started = true;
+		started++;
+	}
+	pfd[0].fd = sig_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = ctx->done_fd;
+	pfd[1].events = POLLIN;
+	while (done < started) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		if ((pfd[0].revents & POLLIN) &&
+		    read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			stop_all(ctx, jobs, si.ssi_signo);
+		if ((pfd[1].revents & POLLIN) &&
+		    eventfd_read(ctx->done_fd, &v) == 0)
+			done += v;
+	}
+	for (i = 0; i < ctx->o->count; i++)
+		if (jobs[i].started)
+			pthread_join(jobs[i].thread, NULL);
+}
+
+/*
+ * The guest's last output may still wait for a slow reader: wait for it
+ * (never past the run's timeout, and never after a signal).
+ */
+static void drain_output(struct chardev *c, const struct run_ctx *ctx,
+			 int sig_fd, uint64_t start_ns)
+{
+	uint64_t used;
+	int ms = -1;
+
+	if (!c || ctx->stop_sig)
+		return;
+	if (ctx->o->timeout_ns) {
+		used = vcpu_now_ns() - start_ns;
+		ms = used >= ctx->o->timeout_ns ? 0 :
+		     (int)((ctx->o->timeout_ns - used) / 1000000);
+	}
+	chardev_drain(c, sig_fd, ms);
+}
+
+/* Resolve GUEST into an image, a mode and the devices it wants. */
+static int pick_guest(struct run_opts *o, struct machine_config *cfg,
+		      void **file, bool *check)
 {
 	const struct builtin_guest *bg;
-	struct vcpu_result res;
-	struct vcpu *vcpu = NULL;
-	struct simvirtio_params svp;
-	struct vm *vm = NULL;
-	struct run_opts o;
-	const void *img;
-	void *file = NULL;
-	sigset_t stop;
-	struct stats *st = NULL;
-	FILE *stats_out = NULL;
 	size_t len;
-	int sys_fd = -1, status, err;
-	bool check;
+
+	bg = builtin_find(o->guest);
+	if (bg) {
+		cfg->image = bg->start;
+		cfg->image_len = bg->end - bg->start;
+		if (!o->mode_set)
+			o->mode = bg->mode;
+		if (o->load_addr_set && o->load_addr != SIMVMM_LOAD_ADDR)
+			return usage_error("built-in guest '%s' is linked at 0x8000; --load-addr applies to image files",
+					   o->guest);
+		*check = o->check != CHECK_OFF && bg->checked;
+		o->simvirtio = o->simvirtio || bg->simvirtio;
+	} else {
+		if (!strchr(o->guest, '/') && access(o->guest, F_OK))
+			return usage_error("no built-in guest or file named '%s' (see 'simvmm list')",
+					   o->guest);
+		if (!o->mode_set)
+			return usage_error("image '%s' needs --mode real, protected, paged or long",
+					   o->guest);
+		if (loader_read_file(o->guest, o->mem_size, file, &len))
+			return EXIT_SETUP;
+		cfg->image = *file;
+		cfg->image_len = len;
+		*check = o->check == CHECK_ON;
+	}
+	if (!o->entry_set)
+		o->entry = o->load_addr;
+	return -1;
+}
+
+/* Open the backends the devices write to and read from. */
+static int open_backends(const struct run_opts *o, struct chardev **con,
+			 struct chardev **out, struct chardev **in)
+{
+	if (chardev_open(o->console, true, STDOUT_FILENO, "--console", con))
+		return -1;
+	if (!o->simvirtio)
+		return 0;
+	/* One backend for one destination: output stays in order. */
+	if (!strcmp(o->sv_out, o->console))
+		*out = NULL;
+	else if (chardev_open(o->sv_out, true, STDOUT_FILENO,
+			      "--simvirtio-out", out))
+		return -1;
+	return chardev_open(o->sv_in, false, STDIN_FILENO, "--simvirtio-in",
+			    in) ? -1 : 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct chardev *con = NULL, *sv_out = NULL, *sv_in = NULL;
+	struct run_ctx ctx;
+	struct run_opts o;
+	struct job *jobs = NULL;
+	void *file = NULL;
+	unsigned int i, failed = 0;
+	uint64_t start_ns;
+	int sig_fd = -1, status;
+	double secs;
 
 	status = parse_run_opts(argc, argv, &o);
 	if (status >= 0)
 		return status;
-
-	bg = builtin_find(o.guest);
-	if (bg) {
-		img = bg->start;
-		len = bg->end - bg->start;
-		if (!o.mode_set)
-			o.mode = bg->mode;
-		if (o.load_addr_set && o.load_addr != SIMVMM_LOAD_ADDR)
-			return usage_error("built-in guest '%s' is linked at 0x8000; --load-addr applies to image files",
-					   o.guest);
-		check = o.check != CHECK_OFF && bg->checked;
-	} else {
-		if (!strchr(o.guest, '/') && access(o.guest, F_OK))
-			return usage_error("no built-in guest or file named '%s' (see 'simvmm list')",
-					   o.guest);
-		if (!o.mode_set)
-			return usage_error("image '%s' needs --mode real, protected, paged or long",
-					   o.guest);
-		if (loader_read_file(o.guest, o.mem_size, &file, &len))
-			return EXIT_SETUP;
-		img = file;
-		check = o.check == CHECK_ON;
-	}
-	if (!o.entry_set)
-		o.entry = o.load_addr;
-
-	/* Checked before any open: a closed stdin would become /dev/kvm's fd. */
-	svp.in_fd = fcntl(STDIN_FILENO, F_GETFD) < 0 ? -1 : STDIN_FILENO;
-	svp.out_fd = STDOUT_FILENO;
-	svp.transport = o.transport;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.o = &o;
+	ctx.sys_fd = -1;
+	ctx.done_fd = -1;
+	pthread_mutex_init(&ctx.lock, NULL);
+	status = pick_guest(&o, &ctx.cfg, &file, &ctx.check);
+	if (status >= 0)
+		goto out_free;
 
 	status = EXIT_SETUP;
 	/* Before the guest runs: a bad path must not cost a whole run. */
 	if (o.stats_file) {
-		stats_out = fopen(o.stats_file, "we");
-		if (!stats_out) {
+		ctx.stats_out = fopen(o.stats_file, "we");
+		if (!ctx.stats_out) {
 			pr_err("cannot write --stats-file '%s': %s",
 			       o.stats_file, strerror(errno));
 			goto out;
 		}
 	}
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		pr_err("out of memory");
-		goto out;
+	if (o.count == 1) {
+		ctx.st = calloc(1, sizeof(*ctx.st));
+		if (!ctx.st)
+			goto out;
 	}
+	jobs = calloc(o.count, sizeof(*jobs));
+	if (!jobs || open_backends(&o, &con, &sv_out, &sv_in))
+		goto out;
+	sig_fd = block_signals();
+	ctx.done_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sig_fd < 0 || ctx.done_fd < 0)
+		goto out;
+	ctx.sys_fd = kvm_open_system();
+	if (ctx.sys_fd < 0)
+		goto out;
 
-	block_stop_signals(&stop);
+	ctx.cfg.name = o.guest;
+	ctx.cfg.mode = o.mode;
+	ctx.cfg.mem_size = o.mem_size;
+	ctx.cfg.load_addr = o.load_addr;
+	ctx.cfg.entry = o.entry;
+	ctx.cfg.timeout_ns = o.timeout_ns;
+	ctx.cfg.console = con;
+	ctx.cfg.console_limit = o.console_limit;
+	ctx.cfg.simvirtio = o.simvirtio;
+	ctx.cfg.sv.transport = o.transport;
+	ctx.cfg.sv.out = sv_out ? sv_out : con;
+	ctx.cfg.sv.in = sv_in;
 
-	sys_fd = kvm_open_system();
-	if (sys_fd < 0)
-		goto out;
-	if (vm_create(sys_fd, o.mem_size, &vm))
-		goto out;
-	err = debugcon_attach(vm, STDOUT_FILENO, o.console_limit, NULL);
-	if (!err)
-		err = exit_port_attach(vm);
-	if (err) {
-		pr_err("attaching devices: %s", strerror(-err));
-		goto out;
+	start_ns = vcpu_now_ns();
+	supervise(&ctx, jobs, sig_fd);
+	secs = (vcpu_now_ns() - start_ns) / 1e9;
+	drain_output(con, &ctx, sig_fd, start_ns);
+	drain_output(sv_out, &ctx, sig_fd, start_ns);
+
+	status = EXIT_OK;
+	for (i = 0; i < o.count; i++) {
+		if (jobs[i].status > status)
+			status = jobs[i].status;
+		failed += jobs[i].status != EXIT_OK;
 	}
-	if (simvirtio_attach(vm, &svp, NULL))
-		goto out;
-	if (vcpu_create(vm, 0, &vcpu) ||
-	    loader_place(vm, o.mode, o.load_addr, img, len, o.guest) ||
-	    cpu_mode_setup(vcpu, o.mode, o.entry) ||
-	    vcpu_set_stop_signals(vcpu, &stop))
-		goto out;
-
-	/* Exits are always counted; timings and the kernel's on demand. */
-	stats_init(st, &vm->bus);
-	if (o.stats != STATS_NONE || stats_out)
-		stats_open_kernel(st, vm->fd, vcpu->fd);
-
-	pr_info("running %s in %s mode, %llu KiB RAM", o.guest,
-		cpu_mode_name(o.mode), (unsigned long long)o.mem_size >> 10);
-	if (o.timeout_ns && arm_timeout(o.timeout_ns)) {
-		pr_err("cannot arm the timeout: %s", strerror(errno));
-		goto out;
-	}
-	stats_attach(st, vcpu, o.stats != STATS_NONE || stats_out,
-		     o.trace ? stderr : NULL);
-	err = vcpu_run(vcpu, &res);
-	arm_timeout(0);
-	stats_finish(st);
-	if (!err)
-		status = report_result(vcpu, &res, &o, check);
-	if (report_stats(st, &o, stats_out, err ? "host_error" :
-			 outcome_name(&res)) && status == EXIT_OK)
-		status = EXIT_SETUP;
+	if (o.count > 1)
+		pr_info("%u VMs: %u passed, %u failed, in %.3f s (%.1f VMs/s)",
+			o.count, o.count - failed, failed, secs,
+			secs > 0 ? o.count / secs : 0.0);
 
 out:
-	if (st)
-		stats_destroy(st);
-	free(st);
-	if (stats_out && fclose(stats_out) && status == EXIT_OK) {
+	if (ctx.st)
+		stats_destroy(ctx.st);
+	free(ctx.st);
+	if (ctx.stats_out && fclose(ctx.stats_out) && status == EXIT_OK) {
 		pr_err("writing --stats-file '%s': %s", o.stats_file,
 		       strerror(errno));
 		status = EXIT_SETUP;
 	}
-	vcpu_destroy(vcpu);
-	vm_destroy(vm);
-	if (sys_fd >= 0)
-		close(sys_fd);
+	chardev_close(sv_in);
+	chardev_close(sv_out);
+	chardev_close(con);
+	if (ctx.sys_fd >= 0)
+		close(ctx.sys_fd);
+	if (ctx.done_fd >= 0)
+		close(ctx.done_fd);
+	if (sig_fd >= 0)
+		close(sig_fd);
+	free(jobs);
+out_free:
+	pthread_mutex_destroy(&ctx.lock);
 	free(file);
 	return status;
+}
+
+/*
+ * fds 0-2 closed by whoever started us would be taken by the next open(),
+ * and /dev/kvm or --stats-file would then receive the guest's output:
+ * hold them with /dev/null first.
+ */
+static void hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+			return;
+		if (fd == STDOUT_FILENO)
+			pr_warn("stdout is closed: the guest's output is discarded");
+	}
 }
 
 int main(int argc, char **argv)
@@ -537,6 +805,7 @@ int main(int argc, char **argv)
 	};
 	int c;
 
+	hold_std_fds();
 	while ((c = getopt_long(argc, argv, "+hV", top_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':

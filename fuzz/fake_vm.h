@@ -22,6 +22,7 @@ static inline void fake_vm_init(struct vm *vm, uint8_t *mem, uint64_t size)
 
 	memset(vm, 0, sizeof(*vm));
 	vm->fd = -1;
+	vm->stop_fd = -1;	/* no eventfd: vm_request_stop() only records */
 	vm->sys_fd = -1;
 	vm->mem = mem;
 	vm->mem_size = size;

@@ -14,12 +14,22 @@ void log_set_quiet(bool quiet)
 
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
+	char line[2048];
+	int n;
+
+	/*
+	 * One line, one write: the threads of many VMs (and a device's
+	 * poller) log at once, and their lines must not mix.
+	 */
+	n = snprintf(line, sizeof(line), "%s", prefix ? prefix : "");
+	n += vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
 	/* Guest output goes to stdout; keep the two streams in order. */
 	fflush(stdout);
-	if (prefix)
-		fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fwrite(line, 1, n, stderr);
+	fflush(stderr);
 }
 
 void pr_err(const char *fmt, ...)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The vCPU loop: KVM_RUN, one switch on the exit reason, bus dispatch. */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,54 @@
 #include "log.h"
 #include "vcpu.h"
 
+static void kick_handler(int sig)
+{
+	(void)sig;	/* never runs in a vCPU thread: blocked there */
+}
+
+/*
+ * An ignored signal is dropped even while KVM_RUN lets it in, so the kick
+ * needs a handler; it runs only in a thread that does not block it.
+ */
+static void install_kick_handler(void)
+{
+	struct sigaction sa;
+
+	if (sigaction(VM_KICK_SIGNAL, NULL, &sa) == 0 &&
+	    (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN)) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = kick_handler;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESTART;
+		sigaction(VM_KICK_SIGNAL, &sa, NULL);
+	}
+}
+
+static pthread_once_t kick_once = PTHREAD_ONCE_INIT;
+
+/* Inside KVM_RUN every signal is blocked but the kick. */
+static int set_kvm_signal_mask(struct vcpu *vcpu)
+{
+	struct {
+		struct kvm_signal_mask hdr;
+		uint8_t set[8];	/* the kernel's sigset_t on x86-64 */
+	} mask;
+	sigset_t run_mask;
+	int err;
+
+	pthread_once(&kick_once, install_kick_handler);
+	sigfillset(&run_mask);
+	sigdelset(&run_mask, VM_KICK_SIGNAL);
+	mask.hdr.len = sizeof(mask.set);
+	memcpy(mask.set, &run_mask, sizeof(mask.set));
+	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &mask) < 0) {
+		err = -errno;
+		pr_err("KVM_SET_SIGNAL_MASK: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 int vcpu_create(struct vm *vm, unsigned int id, struct vcpu **out)
 {
 	struct vcpu *vcpu;
@@ -26,7 +76,6 @@ int vcpu_create(struct vm *vm, unsigned int id, struct vcpu **out)
 		return -ENOMEM;
 	vcpu->vm = vm;
 	vcpu->id = id;
-	sigemptyset(&vcpu->stop_signals);
 	vcpu->can_complete = kvm_check_cap(vm->fd, KVM_CAP_IMMEDIATE_EXIT) > 0;
 
 	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
@@ -37,6 +86,8 @@ int vcpu_create(struct vm *vm, unsigned int id, struct vcpu **out)
 	}
 	/* Before its registers are set: KVM checks them against CPUID. */
 	err = cpuid_set_vcpu(vm->sys_fd, vcpu->fd, id);
+	if (!err)
+		err = set_kvm_signal_mask(vcpu);
 	if (err)
 		goto err_close;
 	vcpu->run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
@@ -66,41 +117,16 @@ void vcpu_destroy(struct vcpu *vcpu)
 	free(vcpu);
 }
 
-int vcpu_set_stop_signals(struct vcpu *vcpu, const sigset_t *sigs)
-{
-	struct {
-		struct kvm_signal_mask hdr;
-		uint8_t set[8];	/* the kernel's sigset_t on x86-64 */
-	} mask;
-	sigset_t run_mask;
-	int sig, err;
-
-	/* The mask KVM applies while the guest runs: ours minus @sigs. */
-	if (pthread_sigmask(SIG_BLOCK, NULL, &run_mask))
-		return -EINVAL;
-	for (sig = 1; sig < 65; sig++)
-		if (sigismember(sigs, sig) == 1)
-			sigdelset(&run_mask, sig);
-
-	mask.hdr.len = sizeof(mask.set);
-	memcpy(mask.set, &run_mask, sizeof(mask.set));
-	if (ioctl(vcpu->fd, KVM_SET_SIGNAL_MASK, &mask) < 0) {
-		err = -errno;
-		pr_err("KVM_SET_SIGNAL_MASK: %s", strerror(-err));
-		return err;
-	}
-	vcpu->stop_signals = *sigs;
-	return 0;
-}
-
-/* A pending stop signal, consumed; 0 if none. */
-static int take_stop_signal(struct vcpu *vcpu)
+/* Consume the pending kicks of this thread, if any. */
+static void take_kicks(void)
 {
 	const struct timespec zero = { 0, 0 };
-	int sig;
+	sigset_t kick;
 
-	sig = sigtimedwait(&vcpu->stop_signals, NULL, &zero);
-	return sig > 0 ? sig : 0;
+	sigemptyset(&kick);
+	sigaddset(&kick, VM_KICK_SIGNAL);
+	while (sigtimedwait(&kick, NULL, &zero) > 0)
+		;
 }
 
 /* KVM fills these, but a bad one must not send us off the page. */
@@ -157,7 +183,7 @@ static int handle_io(struct vcpu *vcpu)
 			io_refuse(vcpu, i);
 			return err;
 		}
-		if (vcpu->vm->stop != VM_RUNNING) {
+		if (vm_stopping(vcpu->vm)) {
 			io_refuse(vcpu, i + 1);
 			break;
 		}
@@ -306,14 +332,14 @@ static uint64_t vcpu_rip(const struct vcpu *vcpu)
 }
 
 /* Where a device stopped the guest, and what that RIP is. */
-static void report_stop_rip(const struct vcpu *vcpu)
+static void report_stop_rip(const struct vcpu *vcpu, bool settled)
 {
 	unsigned long long rip = vcpu_rip(vcpu);
 	char why[96];
 
 	if (vcpu->regs_state == VCPU_REGS_ARCH)
-		pr_detail("  at RIP=0x%llx, the guest's next instruction (KVM completed the access)",
-			  rip);
+		pr_detail("  at RIP=0x%llx, the guest's next instruction%s",
+			  rip, settled ? " (KVM completed the access)" : "");
 	else
 		pr_detail("  at RIP=0x%llx as KVM reported it at the exit (the instruction or the one after it, depending on the KVM): the access was not completed: %s",
 			  rip, complete_why(vcpu, why, sizeof(why)));
@@ -399,19 +425,120 @@ uint64_t vcpu_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+/*
+ * Make this thread the VM's vCPU thread: kicks come here, and so does the
+ * VM's own timer (a POSIX timer aimed at this thread, not the process's
+ * ITIMER_REAL), if it has a timeout. 0 or -errno (reported).
+ */
+static int bind_thread(struct vcpu *vcpu, timer_t *timer, bool *armed,
+		       sigset_t *old_mask)
+{
+	struct vm *vm = vcpu->vm;
+	struct itimerspec its;
+	struct sigevent sev;
+	sigset_t kick;
+	int err;
+
+	sigemptyset(&kick);
+	sigaddset(&kick, VM_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &kick, old_mask);
+	take_kicks();	/* a stale kick from an earlier run */
+
+	*armed = false;
+	vm->deadline_ns = 0;
+	if (vm->timeout_ns) {
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = VM_KICK_SIGNAL;
+		sev.sigev_notify_thread_id = gettid();
+		if (timer_create(CLOCK_MONOTONIC, &sev, timer) < 0) {
+			err = -errno;
+			pr_err("cannot create the timeout's timer: %s",
+			       strerror(-err));
+			pthread_sigmask(SIG_SETMASK, old_mask, NULL);
+			return err;
+		}
+		vm->deadline_ns = vcpu_now_ns() + vm->timeout_ns;
+		memset(&its, 0, sizeof(its));
+		its.it_value.tv_sec = vm->deadline_ns / 1000000000ull;
+		its.it_value.tv_nsec = vm->deadline_ns % 1000000000ull;
+		if (timer_settime(*timer, TIMER_ABSTIME, &its, NULL) < 0) {
+			err = -errno;
+			pr_err("cannot arm the timeout: %s", strerror(-err));
+			timer_delete(*timer);
+			pthread_sigmask(SIG_SETMASK, old_mask, NULL);
+			return err;
+		}
+		*armed = true;
+	}
+	pthread_mutex_lock(&vm->kick_lock);
+	vm->vcpu_thread = pthread_self();
+	vm->vcpu_bound = true;
+	pthread_mutex_unlock(&vm->kick_lock);
+	return 0;
+}
+
+/* The run is over: no kick may target this thread from now on. */
+static void unbind_thread(struct vcpu *vcpu, timer_t timer, bool armed,
+			  const sigset_t *old_mask)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->kick_lock);
+	vm->vcpu_bound = false;
+	pthread_mutex_unlock(&vm->kick_lock);
+	if (armed)
+		timer_delete(timer);
+	take_kicks();
+	pthread_sigmask(SIG_SETMASK, old_mask, NULL);
+}
+
+/* The VM was asked to stop: say how in @res, with guest state settled. */
+static void stopped(struct vcpu *vcpu, struct vcpu_result *res)
+{
+	uint32_t code;
+
+	switch (vm_stop_reason(vcpu->vm, &code)) {
+	case VM_STOP_GUEST_EXIT:
+		res->kind = VCPU_GUEST_EXIT;
+		break;
+	case VM_STOP_TIMEOUT:
+		res->kind = VCPU_TIMEOUT;
+		break;
+	case VM_STOP_SIGNAL:
+		res->kind = VCPU_SIGNAL;
+		break;
+	default:
+		res->kind = VCPU_DEVICE_ERROR;
+		break;
+	}
+	res->code = code;
+	res->settled = vcpu->io_pending;
+	settle(vcpu);
+	res->settled = res->settled && !vcpu->io_pending;
+	if (res->kind == VCPU_DEVICE_ERROR)
+		report_stop_rip(vcpu, res->settled);
+}
+
+static int run_loop(struct vcpu *vcpu, struct vcpu_result *res)
 {
 	const struct vcpu_hooks *hooks = vcpu->hooks;
 	bool timed = hooks && hooks->post && hooks->timed;
 	struct vcpu_exit_time t = { 0, 0, 0 };
 	struct kvm_run *run = vcpu->run;
 	struct vm *vm = vcpu->vm;
-	int err, sig;
+	int err;
 
-	memset(res, 0, sizeof(*res));
-	vcpu->regs_state = VCPU_REGS_ARCH;
-	vcpu->complete_err = 0;
 	for (;;) {
+		/* A request made while the last exit was handled. */
+		if (vm_stopping(vm)) {
+			stopped(vcpu, res);
+			return 0;
+		}
 		if (timed)
 			t.enter_ns = vcpu_now_ns();
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
@@ -443,14 +570,10 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 
 		switch (run->exit_reason) {
 		case KVM_EXIT_INTR:
-			/* A stop signal ends the run; any other is spurious. */
-			sig = take_stop_signal(vcpu);
+			/* A kick: a stop request, or the timer; else spurious. */
+			take_kicks();
+			vm_check_deadline(vm);
 			err = 0;
-			if (sig) {
-				res->kind = VCPU_SIGNAL;
-				res->code = sig;
-				err = 1;
-			}
 			break;
 		case KVM_EXIT_IO:
 			vcpu->io_pending = true;
@@ -477,25 +600,31 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 		if (hooks && hooks->post)
 			hooks->post(vcpu->hooks_priv, run, &t);
 
-		if (err > 0) {
-			if (res->kind == VCPU_SIGNAL)
-				settle(vcpu);
+		if (err > 0)
 			return 0;
-		}
-		if (err < 0 || vm->stop == VM_STOP_DEVICE_ERROR) {
-			res->kind = VCPU_DEVICE_ERROR;
-			res->code = vm->stop_code;
-			settle(vcpu);
-			report_stop_rip(vcpu);
-			return 0;
-		}
-		if (vm->stop == VM_STOP_GUEST_EXIT) {
-			res->kind = VCPU_GUEST_EXIT;
-			res->code = vm->stop_code;
-			settle(vcpu);
-			return 0;
+		if (err < 0) {
+			/* The handler refused the access (and said why). */
+			vm_request_stop(vm, VM_STOP_DEVICE_ERROR, 0);
 		}
 	}
+}
+
+int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
+{
+	sigset_t old_mask;
+	timer_t timer;
+	bool armed;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	vcpu->regs_state = VCPU_REGS_ARCH;
+	vcpu->complete_err = 0;
+	err = bind_thread(vcpu, &timer, &armed, &old_mask);
+	if (err)
+		return err;
+	err = run_loop(vcpu, res);
+	unbind_thread(vcpu, timer, armed, &old_mask);
+	return err;
 }
 
 static void dump_seg(const char *name, const struct kvm_segment *s)

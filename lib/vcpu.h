@@ -36,8 +36,6 @@ struct vcpu {
 	int fd;
 	unsigned int id;
 	struct kvm_run *run;
-	/* Signals that stop the run; unblocked only inside KVM_RUN. */
-	sigset_t stop_signals;
 	/* Optional observer of every exit (stats, trace); may be NULL. */
 	const struct vcpu_hooks *hooks;
 	void *hooks_priv;
@@ -54,7 +52,8 @@ struct vcpu {
 enum vcpu_result_kind {
 	VCPU_HALTED,		/* hlt */
 	VCPU_GUEST_EXIT,	/* the guest wrote the exit port */
-	VCPU_SIGNAL,		/* one of the stop signals arrived */
+	VCPU_SIGNAL,		/* stopped from outside (code: the signal) */
+	VCPU_TIMEOUT,		/* the VM's timeout passed */
 	VCPU_GUEST_FAULT,	/* shutdown, entry failure, emulation error */
 	VCPU_DEVICE_ERROR,	/* a device refused the guest's access */
 };
@@ -63,6 +62,7 @@ struct vcpu_result {
 	enum vcpu_result_kind kind;
 	uint32_t exit_reason;	/* last KVM exit reason */
 	uint32_t code;		/* guest exit code, or signal number */
+	bool settled;		/* an access was pending and got completed */
 };
 
 /* When one exit happened, CLOCK_MONOTONIC nanoseconds. */
@@ -96,16 +96,16 @@ int vcpu_create(struct vm *vm, unsigned int id, struct vcpu **out);
 void vcpu_destroy(struct vcpu *vcpu);
 
 /*
- * Make @sigs stop the run. The caller must keep @sigs blocked in every
- * thread; KVM unblocks them only while the guest runs, so a signal that
- * arrives at any moment ends KVM_RUN with EINTR and is never lost.
- */
-int vcpu_set_stop_signals(struct vcpu *vcpu, const sigset_t *sigs);
-
-/*
- * Run until the guest halts, faults, asks to exit or a stop signal
- * arrives; fill @res. Returns 0, or a negative errno for a host-side
- * failure (reported).
+ * Run on the calling thread until the guest halts, faults, or the VM is
+ * asked to stop (vm_request_stop(): the exit port, a device's error, the
+ * VM's timeout, the caller); fill @res. Returns 0, or a negative errno
+ * for a host-side failure (reported).
+ *
+ * The thread becomes the VM's vCPU thread for the run: VM_KICK_SIGNAL is
+ * blocked in it and is the only signal KVM_RUN lets in, so a stop request
+ * from any thread ends KVM_RUN at once, and no other signal ever does.
+ * vm->timeout_ns, if set, arms a timer of this VM's own (a POSIX timer
+ * that kicks this thread), so VMs in one process never share one.
  *
  * KVM completes an I/O or MMIO access (an IN's register, RIP past an OUT)
  * only when KVM_RUN is entered again. So when a run ends at such an exit

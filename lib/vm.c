@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VM creation and teardown, guest RAM slots and the guest-address translator. */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -59,12 +62,19 @@ int vm_create(int sys_fd, uint64_t mem_size, struct vm **out)
 	vm->sys_fd = sys_fd;
 	vm->mem = MAP_FAILED;
 	bus_init(&vm->bus);
+	pthread_mutex_init(&vm->kick_lock, NULL);
 
+	vm->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->stop_fd < 0) {
+		err = -errno;
+		pr_err("eventfd: %s", strerror(-err));
+		goto err_free;
+	}
 	vm->fd = ioctl(sys_fd, KVM_CREATE_VM, 0);
 	if (vm->fd < 0) {
 		err = -errno;
 		pr_err("KVM_CREATE_VM: %s", strerror(-err));
-		goto err_free;
+		goto err_stop_fd;
 	}
 
 	/* Intel's real-mode emulation needs three pages outside RAM. */
@@ -112,7 +122,10 @@ err_unmap:
 	munmap(vm->mem, mem_size);
 err_close:
 	close(vm->fd);
+err_stop_fd:
+	close(vm->stop_fd);
 err_free:
+	pthread_mutex_destroy(&vm->kick_lock);
 	free(vm);
 	return err;
 }
@@ -130,6 +143,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->mem != MAP_FAILED)
 		munmap(vm->mem, vm->mem_size);
 	close(vm->fd);
+	close(vm->stop_fd);
+	pthread_mutex_destroy(&vm->kick_lock);
 	free(vm);
 }
 
@@ -216,8 +231,88 @@ void vm_unmap_device_memory(struct vm *vm, int slot, uint64_t gpa)
 
 void vm_request_stop(struct vm *vm, enum vm_stop why, uint32_t code)
 {
-	if (vm->stop != VM_RUNNING)
+	uint64_t none = 0, req = (uint64_t)why << 32 | code;
+
+	if (why == VM_RUNNING ||
+	    !__atomic_compare_exchange_n(&vm->stop_req, &none, req, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return;
-	vm->stop = why;
-	vm->stop_code = code;
+	/* Readable from now on: every vm_wait() returns, now and later. */
+	if (vm->stop_fd >= 0)
+		(void)eventfd_write(vm->stop_fd, 1);
+	/*
+	 * vcpu_run() binds its thread under kick_lock and only then looks at
+	 * the request: either it sees ours before it enters KVM_RUN, or we
+	 * see its thread and kick it. A kick that lands outside KVM_RUN stays
+	 * pending and ends the next KVM_RUN at once. Under the lock, the
+	 * thread cannot finish its run (and go away) while we kick it.
+	 */
+	pthread_mutex_lock(&vm->kick_lock);
+	if (vm->vcpu_bound)
+		pthread_kill(vm->vcpu_thread, VM_KICK_SIGNAL);
+	pthread_mutex_unlock(&vm->kick_lock);
+}
+
+enum vm_stop vm_stop_reason(const struct vm *vm, uint32_t *code)
+{
+	uint64_t req = __atomic_load_n(&vm->stop_req, __ATOMIC_ACQUIRE);
+
+	if (code)
+		*code = (uint32_t)req;
+	return (enum vm_stop)(req >> 32);
+}
+
+static uint64_t vm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+bool vm_check_deadline(struct vm *vm)
+{
+	if (vm->deadline_ns && !vm_stopping(vm) &&
+	    vm_now_ns() >= vm->deadline_ns)
+		vm_request_stop(vm, VM_STOP_TIMEOUT, 0);
+	return vm_stopping(vm);
+}
+
+int vm_wait(struct vm *vm, int fd, short events, int timeout_ms)
+{
+	struct pollfd pfd[2];
+	struct timespec ts, *tsp = NULL;
+	uint64_t wait_ns = 0, now;
+	nfds_t n = 0;
+	int r;
+
+	if (vm_check_deadline(vm))
+		return -ECANCELED;
+	if (timeout_ms >= 0) {
+		wait_ns = (uint64_t)timeout_ms * 1000000ull;
+		tsp = &ts;
+	}
+	if (vm->deadline_ns) {
+		now = vm_now_ns();
+		if (!tsp || vm->deadline_ns - now < wait_ns)
+			wait_ns = vm->deadline_ns - now;
+		tsp = &ts;
+	}
+	ts.tv_sec = wait_ns / 1000000000ull;
+	ts.tv_nsec = wait_ns % 1000000000ull;
+	if (vm->stop_fd >= 0) {
+		pfd[n].fd = vm->stop_fd;
+		pfd[n++].events = POLLIN;
+	}
+	if (fd >= 0) {
+		pfd[n].fd = fd;
+		pfd[n++].events = events;
+	}
+	/* Signals stay as they are: the stop request is the eventfd. */
+	r = ppoll(pfd, n, tsp, NULL);
+	if (vm_check_deadline(vm))
+		return -ECANCELED;
+	if (r <= 0)
+		return 0;	/* timed out, or EINTR: the caller looks again */
+	return fd >= 0 && pfd[n - 1].revents ? 1 : 0;
 }

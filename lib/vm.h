@@ -7,6 +7,9 @@
 #ifndef SIMVMM_VM_H
 #define SIMVMM_VM_H
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,12 +21,22 @@ struct vm_slot {
 	uint8_t *hva;
 };
 
-/* Why a run stopped before the guest halted, as asked by a device. */
+/* Why a run stopped before the guest halted (vm_request_stop()). */
 enum vm_stop {
 	VM_RUNNING = 0,
-	VM_STOP_GUEST_EXIT,	/* guest wrote the exit port */
-	VM_STOP_DEVICE_ERROR,	/* a device found a protocol violation */
+	VM_STOP_GUEST_EXIT,	/* guest wrote the exit port; code: its value */
+	VM_STOP_DEVICE_ERROR,	/* a device refused the guest */
+	VM_STOP_TIMEOUT,	/* the VM's own timeout passed */
+	VM_STOP_SIGNAL,		/* the caller stopped it; code: a signal */
 };
+
+/*
+ * The signal that kicks a vCPU thread out of KVM_RUN. It is blocked in
+ * that thread except inside KVM_RUN, so it is never delivered there: a
+ * kick is consumed by the loop (sigtimedwait), never lost, and handled
+ * only where the loop looks at the stop request.
+ */
+#define VM_KICK_SIGNAL SIGUSR1
 
 #define VM_MAX_DEVICES 8
 
@@ -45,8 +58,20 @@ struct vm {
 	struct bus bus;
 	struct vm_device devices[VM_MAX_DEVICES];
 	unsigned int nr_devices;
-	enum vm_stop stop;
-	uint32_t stop_code;
+
+	/*
+	 * The one stop mechanism: an atomic request ((why << 32) | code,
+	 * the first one wins), an eventfd every wait of this VM watches, and
+	 * a kick of the thread in vcpu_run(). Any thread may ask.
+	 */
+	uint64_t stop_req;
+	int stop_fd;
+	pthread_mutex_t kick_lock;	/* a kick never meets a finished run */
+	bool vcpu_bound;		/* vcpu_thread is in vcpu_run() */
+	pthread_t vcpu_thread;
+	/* Run time allowed, 0 = no limit; vcpu_run() turns it into these. */
+	uint64_t timeout_ns;
+	uint64_t deadline_ns;	/* CLOCK_MONOTONIC; 0 = none */
 };
 
 /*
@@ -91,7 +116,34 @@ vm_map_device_memory(struct vm *vm, uint64_t gpa, uint64_t size, void *hva);
 /* Remove a slot made by vm_map_device_memory(). */
 void vm_unmap_device_memory(struct vm *vm, int slot, uint64_t gpa);
 
-/* Ask the vCPU loop to stop after the current exit. The first ask wins. */
+/*
+ * Ask the VM to stop, from any thread (not a signal handler): the first
+ * request wins, every wait of the VM (vm_wait()) returns, and the vCPU
+ * thread leaves KVM_RUN at once.
+ */
 void vm_request_stop(struct vm *vm, enum vm_stop why, uint32_t code);
+
+/* The stop asked so far (VM_RUNNING if none), and its code into @code. */
+enum vm_stop vm_stop_reason(const struct vm *vm, uint32_t *code);
+
+/* Has a stop been asked? Cheap: one atomic load. */
+static inline bool vm_stopping(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->stop_req, __ATOMIC_ACQUIRE) != 0;
+}
+
+/*
+ * Past the VM's deadline? Then ask for VM_STOP_TIMEOUT. Returns whether
+ * a stop (of any kind) has been asked.
+ */
+bool vm_check_deadline(struct vm *vm);
+
+/*
+ * The one way a VM's device or backend waits: for @events on @fd (-1:
+ * none), at most @timeout_ms (-1: no bound but the VM's deadline), and
+ * never past a stop request or the deadline. Returns > 0 when @fd is
+ * ready, 0 when @timeout_ms passed, -ECANCELED once the VM is stopping.
+ */
+int vm_wait(struct vm *vm, int fd, short events, int timeout_ms);
 
 #endif /* SIMVMM_VM_H */

@@ -32,6 +32,8 @@ struct simvirtio_drv {
 	/* The window's two pages: device memory, hence volatile. */
 	volatile SIMVIRTIO_AS struct simvirtio_config *cfg;
 	volatile SIMVIRTIO_AS struct simvirtio_rings *rings;
+	/* RX was asked for: a Q1 notify before the first read (poll transport). */
+	int rx_asked;
 };
 
 /* Results: 0 or one of these. */

@@ -61,6 +61,7 @@ int simvirtio_probe(struct simvirtio_drv *d, uint32_t addr)
 	__asm__ volatile("movw %w0, %%fs" : : "r"(SIMVIRTIO_RM_SEG));
 #endif
 	d->addr = addr;
+	d->rx_asked = 0;
 	d->cfg = (volatile SIMVIRTIO_AS struct simvirtio_config *)
 		window_off(addr + SIMVIRTIO_CONFIG_OFF);
 	d->rings = (volatile SIMVIRTIO_AS struct simvirtio_rings *)
@@ -263,6 +264,15 @@ int simvirtio_read(struct simvirtio_drv *d, void *buf, unsigned int len)
 
 	if (!len)
 		return 0;
+	/*
+	 * Tell the device we read RX: in the poll transport it takes no
+	 * input before this, so a guest that never reads leaves it unread.
+	 */
+	if (!d->rx_asked) {
+		d->rx_asked = 1;
+		simq_full_barrier();
+		d->cfg->q1_ctl = 1;
+	}
 	for (;;) {
 		head = q->head;
 		tail = q->tail;

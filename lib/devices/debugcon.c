@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Debug console on port 0xe9. Each byte is written through at once, so the
- * guest's output and simvmm's own messages interleave in the right order.
+ * Debug console on port 0xe9. Each byte goes to the backend at once, and
+ * straight to its fd while nothing is buffered, so the guest's output and
+ * simvmm's own messages interleave in the right order.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
-#include <unistd.h>
+#include <string.h>
 
 #include <simvmm/abi.h>
 
@@ -14,8 +16,6 @@
 
 static void debugcon_put(struct debugcon *con, uint8_t c)
 {
-	ssize_t n;
-
 	con->bytes++;
 	if (con->limit && con->bytes > con->limit) {
 		/*
@@ -30,18 +30,15 @@ static void debugcon_put(struct debugcon *con, uint8_t c)
 		}
 		return;
 	}
-	if (con->write_error) {
-		con->dropped++;
+	if (!con->out)
 		return;
-	}
-	do {
-		n = write(con->out_fd, &c, 1);
-	} while (n < 0 && errno == EINTR);
-	if (n != 1) {
-		/* A closed pipe must not stop the guest: drop, say so once. */
-		con->write_error = n < 0 ? errno : EIO;
-		con->dropped++;
-		pr_warn("debug console output failed, dropping the guest's output from here on");
+	/* The buffer is full: the guest waits for the reader, we do not. */
+	while (!chardev_write(con->out, &c, 1)) {
+		con->stalls++;
+		if (vm_wait(con->vm, chardev_fd(con->out), POLLOUT, -1) < 0) {
+			con->dropped++;
+			return;
+		}
 	}
 }
 
@@ -64,8 +61,8 @@ static int debugcon_io(void *owner, uint64_t offset, void *data, uint32_t len,
 	return 0;
 }
 
-int debugcon_attach(struct vm *vm, int out_fd, uint64_t limit,
-		    struct debugcon **out)
+int debugcon_attach(struct vm *vm, struct chardev *out, uint64_t limit,
+		    struct debugcon **con_out)
 {
 	struct debugcon *con;
 	int err;
@@ -74,18 +71,24 @@ int debugcon_attach(struct vm *vm, int out_fd, uint64_t limit,
 	if (!con)
 		return -ENOMEM;
 	con->vm = vm;
-	con->out_fd = out_fd;
+	con->out = out;
 	con->limit = limit;
 
-	err = bus_register(&vm->bus, BUS_PIO, SIMVMM_DEBUGCON_PORT, 1,
-			   debugcon_io, con, "debugcon");
-	if (!err)
-		err = vm_attach_device(vm, "debugcon", con, free);
+	/* The VM owns it first, so the bus never holds a freed device. */
+	err = vm_attach_device(vm, "debugcon", con, free);
 	if (err) {
 		free(con);
+		pr_err("debugcon: attaching to the VM: %s", strerror(-err));
 		return err;
 	}
-	if (out)
-		*out = con;
+	err = bus_register(&vm->bus, BUS_PIO, SIMVMM_DEBUGCON_PORT, 1,
+			   debugcon_io, con, "debugcon");
+	if (err) {
+		pr_err("debugcon: registering port 0x%x: %s",
+		       SIMVMM_DEBUGCON_PORT, strerror(-err));
+		return err;
+	}
+	if (con_out)
+		*con_out = con;
 	return 0;
 }

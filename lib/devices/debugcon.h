@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "../chardev.h"
 #include "../vm.h"
 
 /*
@@ -15,21 +16,23 @@
 
 struct debugcon {
 	struct vm *vm;		/* stopped when the guest passes @limit */
-	int out_fd;		/* not owned */
+	struct chardev *out;	/* not owned; NULL: output discarded */
 	uint64_t bytes;		/* bytes the guest wrote */
-	uint64_t dropped;	/* bytes lost: output closed, or over limit */
+	uint64_t dropped;	/* bytes not passed on: over limit, stopping */
 	uint64_t limit;		/* most bytes passed on; 0 = no limit */
-	int write_error;	/* first errno from write(2), 0 if none */
+	uint64_t stalls;	/* times the guest waited for the reader */
 };
 
 /*
- * Attach a debug console that writes guest bytes to @out_fd, at most
- * @limit of them (0: no limit). The byte after the limit is dropped and
- * stops the VM as a device error, with a message. A failing @out_fd
- * drops the output from then on, with one warning, but lets the guest
- * run. Returns 0 or a negative errno.
+ * Attach a debug console that writes guest bytes to @out, at most @limit
+ * of them (0: no limit). The byte after the limit is dropped and stops
+ * the VM as a device error, with a message. When @out's buffer is full
+ * the guest's OUT waits for the reader (in vm_wait(), so a stop or the
+ * timeout ends the wait); an output that fails drops the bytes from then
+ * on, with one warning, and lets the guest run. Returns 0 or a negative
+ * errno (reported).
  */
-int debugcon_attach(struct vm *vm, int out_fd, uint64_t limit,
-		    struct debugcon **out);
+int debugcon_attach(struct vm *vm, struct chardev *out, uint64_t limit,
+		    struct debugcon **con);
 
 #endif /* SIMVMM_DEBUGCON_H */

@@ -30,15 +30,8 @@
 
 /* Exit transport: how long a read of the RX head waits for input. */
 #define SV_INPUT_WAIT_MS 10
-/*
- * Poll transport: the poller's idle spin before it sleeps adapts between
- * these bounds, as KVM's halt polling does: doubled when work came while
- * it spun, halved when it spun for nothing. Where the vCPU thread and the
- * poller share one CPU, a spin only delays the guest it waits for; it
- * shrinks to the floor, and the driver's kick hands the CPU over at once.
- */
-#define SV_SPIN_MAX_NS 200000ull
-#define SV_SPIN_MIN_NS 2000ull
+/* Exit transport: how long a read of the TX tail waits for the output. */
+#define SV_OUTPUT_WAIT_MS 10
 
 #define RING_OFF(field) offsetof(struct simvirtio_rings, field)
 
@@ -82,24 +75,43 @@ uint8_t simvirtio_device_status(const struct simvirtio *sv)
 }
 
 /*
- * A protocol violation: the device enters DEVICE_ERROR for good and says
- * why. The VM is stopped by the next vCPU-side access (see sv_after()).
+ * A protocol violation: the device enters DEVICE_ERROR for good. The
+ * thread that found it says why and stops the VM once it has dropped the
+ * lock (sv_after()), whichever thread it is. Caller holds the lock.
  */
 static void __attribute__((format(printf, 2, 3)))
 protocol_error(struct simvirtio *sv, const char *fmt, ...)
 {
-	char msg[256];
 	va_list ap;
 
 	if (sv->state == SV_ERROR)
 		return;
 	sv->state = SV_ERROR;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(sv->error_msg, sizeof(sv->error_msg), fmt, ap);
 	va_end(ap);
-	pr_err("simvirtio: protocol violation: %s", msg);
+	__atomic_store_n(&sv->error_pending, true, __ATOMIC_RELEASE);
+}
+
+/* After the lock is dropped: report a new violation and stop the VM. */
+static void sv_after(struct simvirtio *sv)
+{
+	if (!__atomic_exchange_n(&sv->error_pending, false, __ATOMIC_ACQ_REL))
+		return;
+	pr_err("simvirtio: protocol violation: %s", sv->error_msg);
 	pr_detail("  device status is now DEVICE_ERROR (0x%02x); stopping the VM",
 		  DEVICE_ERROR);
+	vm_request_stop(sv->vm, VM_STOP_DEVICE_ERROR, DEVICE_ERROR);
+}
+
+uint64_t simvirtio_next_spin(uint64_t spin_ns, bool paid_off)
+{
+	spin_ns = paid_off ? spin_ns * 2 : spin_ns / 2;
+	if (spin_ns > SV_SPIN_MAX_NS)
+		return SV_SPIN_MAX_NS;
+	if (spin_ns < SV_SPIN_MIN_NS)
+		return SV_SPIN_MIN_NS;
+	return spin_ns;
 }
 
 /* Write the whole device table; the VMM never reads it back. */
@@ -124,6 +136,7 @@ static void full_reset(struct simvirtio *sv)
 {
 	sv->state = SV_POWERON;
 	sv->acked = false;
+	sv->rx_wanted = false;
 	sv->driver_status = DRIVER_ACK;
 	sv->queue_sel = 0;
 	memset(&sv->tx_shadow, 0, sizeof(sv->tx_shadow));
@@ -139,30 +152,8 @@ static void wake_poller(struct simvirtio *sv)
 		(void)eventfd_write(sv->wake_fd, 1);
 }
 
-static void write_out(struct simvirtio *sv, const uint8_t *buf, size_t n)
-{
-	ssize_t w;
-
-	sv->stats.tx_bytes += n;
-	while (n && !sv->out_error) {
-		w = write(sv->out_fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			/* A closed pipe must not stop the guest: drop, say so once. */
-			sv->out_error = true;
-			pr_warn("simvirtio: TX output failed (%s), dropping the guest's data from here on",
-				w < 0 ? strerror(errno) : "short write");
-			return;
-		}
-		buf += w;
-		n -= w;
-	}
-}
-
 /* One byte taken from TX, in the handshake or as data. */
-static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
-		    size_t *n)
+static void tx_byte(struct simvirtio *sv, uint8_t c)
 {
 	switch (sv->state) {
 	case SV_POWERON:
@@ -197,7 +188,8 @@ static void tx_byte(struct simvirtio *sv, uint8_t c, uint8_t *out,
 			       c);
 		break;
 	case SV_READY:
-		out[(*n)++] = c;
+		sv->tx_carry[sv->tx_carry_len++] = c;
+		sv->stats.tx_bytes++;
 		break;
 	case SV_ERROR:
 		break;
@@ -246,23 +238,39 @@ static bool rx_tail_ok(struct simvirtio *sv, unsigned int tail)
 	return true;
 }
 
-/* Take TX up to the (checked) @head; publish the new tail. */
+/*
+ * Take TX up to the (checked) @head, its data only as far as the output
+ * promises room (chardev_reserve(): no I/O under our lock); publish the
+ * new tail. What is left stays in the ring: the driver sees it full and
+ * waits for the output. The data waits in tx_carry for sv_output().
+ * Caller holds the lock.
+ */
 static unsigned int drain_tx(struct simvirtio *sv, unsigned int head)
 {
-	uint8_t out[QLEN];
-	unsigned int taken = 0;
-	size_t n = 0;
+	unsigned int taken = 0, room = 0;
 	q_elem_t c;
 
 	sv->tx_shadow.head = head;
+	if (sv->tx_carry_len || sv->tx_reserved)
+		return 0;	/* sv_output() has not run yet */
+	/* Only data needs room; the handshake's bytes go nowhere. */
+	if (sv->state == SV_READY) {
+		room = sv->out ? chardev_reserve(sv->out, QLEN) : QLEN;
+		sv->tx_reserved = sv->out ? room : 0;
+	}
+	sv->tx_stalled = false;
 	/* The driver's elements were written before the head we loaded. */
 	simq_acquire();
-	while (sv->state != SV_ERROR && circ_bbuf_pop(&sv->txq, &c) == SIMQ_OK) {
-		tx_byte(sv, c, out, &n);
+	while (sv->state != SV_ERROR) {
+		if (sv->state == SV_READY && sv->tx_carry_len == room) {
+			sv->tx_stalled = sv->tx_shadow.head != sv->tx_shadow.tail;
+			break;
+		}
+		if (circ_bbuf_pop(&sv->txq, &c) != SIMQ_OK)
+			break;
+		tx_byte(sv, c);
 		taken++;
 	}
-	if (n)
-		write_out(sv, out, n);
 	/* Done with the slots (and the state they moved) before freeing them. */
 	simq_release();
 	shared_store(&sv->rings->tx.tail, sv->tx_shadow.tail);
@@ -270,51 +278,53 @@ static unsigned int drain_tx(struct simvirtio *sv, unsigned int head)
 }
 
 /*
- * Move input to RX while it has room, waiting up to @wait_ms when RX is
- * empty; publish the head, then end-of-stream. Returns elements added.
+ * Pass the carried TX data to the output, without the lock (the carry
+ * belongs to the servicing thread): into the room drain_tx() reserved,
+ * so it never falls short. Returns bytes passed.
  */
-static unsigned int fill_rx(struct simvirtio *sv, int wait_ms)
+static unsigned int sv_output(struct simvirtio *sv)
 {
-	uint8_t buf[QLEN];
-	struct pollfd pfd;
-	unsigned int room, i;
-	ssize_t n;
+	unsigned int n = sv->tx_carry_len;
+
+	if (sv->out && (n || sv->tx_reserved))
+		chardev_commit(sv->out, sv->tx_carry, n, sv->tx_reserved);
+	sv->tx_carry_len = 0;
+	sv->tx_reserved = 0;
+	return n;
+}
+
+/* RX room, in elements. Caller holds the lock. */
+static unsigned int rx_room(const struct simvirtio *sv)
+{
+	return QLEN - 1 - simq_count(QLEN, sv->rx_shadow.head,
+				     sv->rx_shadow.tail);
+}
+
+/*
+ * Move carried input onto RX as room allows, publish the head, then the
+ * end of the stream once all input is on RX. Caller holds the lock.
+ */
+static unsigned int push_rx(struct simvirtio *sv)
+{
+	unsigned int n = sv->rx_carry_len, room = rx_room(sv), i;
 
 	if (sv->state != SV_READY)
 		return 0;
-	room = QLEN - 1 - simq_count(QLEN, sv->rx_shadow.head,
-				     sv->rx_shadow.tail);
-	if (sv->in_eof || !room)
-		goto out;
-	if (simq_count(QLEN, sv->rx_shadow.head, sv->rx_shadow.tail))
-		wait_ms = 0;	/* the driver has data to work on */
-	pfd.fd = sv->in_fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, wait_ms) <= 0)
-		goto out;	/* no input yet (or EINTR): try again later */
-	n = read(sv->in_fd, buf, room);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		goto out;
-	if (n <= 0) {
-		/*
-		 * EBADF is a closed stdin that looked open (valgrind keeps
-		 * fd 0 for itself): no input, as documented, not an error.
-		 */
-		if (n < 0 && errno != EBADF)
-			pr_warn("simvirtio: reading RX input: %s; ending the RX stream",
-				strerror(errno));
-		sv->in_eof = true;
-		goto out;
+	if (n > room)
+		n = room;
+	if (n) {
+		for (i = 0; i < n; i++)
+			(void)circ_bbuf_push(&sv->rxq, sv->rx_carry[i]);
+		memmove(sv->rx_carry, sv->rx_carry + n, sv->rx_carry_len - n);
+		sv->rx_carry_len -= n;
+		sv->stats.rx_bytes += n;
+		/* The elements are visible before the head (inside the push, too). */
+		simq_release();
+		shared_store(&sv->rings->rx.head, sv->rx_shadow.head);
+		return n;
 	}
-	for (i = 0; i < (unsigned int)n; i++)
-		(void)circ_bbuf_push(&sv->rxq, buf[i]);	/* room checked */
-	sv->stats.rx_bytes += n;
-	/* The elements are visible before the head (inside the push, too). */
-	simq_release();
-	shared_store(&sv->rings->rx.head, sv->rx_shadow.head);
-	return n;
-out:
-	if (sv->in_eof && !shared_load(&sv->rings->rx_eos)) {
+	if (sv->in_eof && !sv->rx_carry_len &&
+	    !shared_load(&sv->rings->rx_eos)) {
 		/* After the last head: a driver seeing EOS sees all data. */
 		simq_release();
 		shared_store(&sv->rings->rx_eos, 1);
@@ -323,8 +333,55 @@ out:
 	return 0;
 }
 
+/* Input is wanted now: the device is READY and the driver reads RX. */
+static bool rx_open(const struct simvirtio *sv)
+{
+	return sv->state == SV_READY &&
+	       (sv->transport == SIMVIRTIO_EXIT || sv->rx_wanted);
+}
+
+/*
+ * Read input for RX, without the lock: at most what RX has room for, and
+ * only while the driver wants it. With @wait_ms and RX empty, wait that
+ * long for input (in vm_wait(), so a stop ends it). Returns the progress.
+ */
+static unsigned int sv_input(struct simvirtio *sv, int wait_ms)
+{
+	uint8_t buf[QLEN];
+	unsigned int progress, room = 0;
+	bool read_more, empty = false;
+	ssize_t n;
+
+	pthread_mutex_lock(&sv->lock);
+	progress = push_rx(sv);
+	read_more = rx_open(sv) && !sv->in_eof && !sv->rx_carry_len &&
+		    (room = rx_room(sv)) != 0;
+	if (read_more)
+		empty = !simq_count(QLEN, sv->rx_shadow.head,
+				    sv->rx_shadow.tail);
+	pthread_mutex_unlock(&sv->lock);
+	if (!read_more)
+		return progress;
+	if (wait_ms && empty &&
+	    vm_wait(sv->vm, chardev_fd(sv->in), POLLIN, wait_ms) <= 0)
+		return progress;	/* no input yet, or stopping */
+	n = chardev_read(sv->in, buf, room);
+	if (n == -EAGAIN)
+		return progress;
+	pthread_mutex_lock(&sv->lock);
+	if (n > 0) {
+		memcpy(sv->rx_carry, buf, n);
+		sv->rx_carry_len = n;
+	} else {
+		sv->in_eof = true;
+	}
+	progress += push_rx(sv) + (n > 0);
+	pthread_mutex_unlock(&sv->lock);
+	return progress;
+}
+
 /* Caller holds the lock. */
-static unsigned int service_locked(struct simvirtio *sv, int wait_ms)
+static unsigned int service_locked(struct simvirtio *sv)
 {
 	struct simvirtio_rings *r = sv->rings;
 	unsigned int progress = 0, head, tail;
@@ -348,6 +405,9 @@ static unsigned int service_locked(struct simvirtio *sv, int wait_ms)
 		if (!tx_head_ok(sv, head))
 			return 0;
 		progress += drain_tx(sv, head);
+	} else if (sv->tx_stalled) {
+		/* What the output had no room for last time. */
+		progress += drain_tx(sv, head);
 	}
 	if (sv->state == SV_ERROR)
 		return progress;
@@ -359,26 +419,24 @@ static unsigned int service_locked(struct simvirtio *sv, int wait_ms)
 		sv->rx_shadow.tail = tail;
 		progress++;
 	}
-	return progress + fill_rx(sv, wait_ms);
+	return progress;
 }
 
 unsigned int simvirtio_service(struct simvirtio *sv)
 {
 	unsigned int progress;
 
+	/* The output's buffer first: what its reader took is room for TX. */
+	if (sv->out)
+		chardev_flush(sv->out);
+	progress = 0;
 	pthread_mutex_lock(&sv->lock);
-	progress = service_locked(sv, 0);
+	progress += service_locked(sv);
 	pthread_mutex_unlock(&sv->lock);
+	progress += sv_output(sv);
+	progress += sv_input(sv, 0);
+	sv_after(sv);
 	return progress;
-}
-
-/* After each vCPU-side access: a violation stops the VM, from this thread. */
-static void sv_after(struct simvirtio *sv)
-{
-	if (sv->state == SV_ERROR && !sv->stop_asked) {
-		sv->stop_asked = true;
-		vm_request_stop(sv->vm, VM_STOP_DEVICE_ERROR, DEVICE_ERROR);
-	}
 }
 
 static void driver_status_write(struct simvirtio *sv, uint32_t v)
@@ -490,10 +548,12 @@ static void config_access(struct simvirtio *sv, uint64_t off, void *data,
 		break;
 	default:
 		/* Q0/Q1 CTL: a notify. Poll: normally an ioeventfd instead. */
+		if (off == SIMVIRTIO_REG_Q1_CTL)
+			sv->rx_wanted = true;
 		if (sv->transport == SIMVIRTIO_POLL)
 			wake_poller(sv);
 		else
-			service_locked(sv, 0);
+			service_locked(sv);
 		break;
 	}
 }
@@ -545,10 +605,10 @@ static void rings_access(struct simvirtio *sv, uint64_t off, void *data,
 
 	sv->stats.ring_exits++;
 	if (!is_write) {
-		/* The driver polls the RX head when it wants data: refill. */
-		if (off == RING_OFF(rx.head) && len == 4 &&
+		/* The output had no room: there may be some now. */
+		if (off == RING_OFF(tx.tail) && len == 4 && sv->tx_stalled &&
 		    sv->state != SV_ERROR)
-			fill_rx(sv, SV_INPUT_WAIT_MS);
+			drain_tx(sv, sv->tx_shadow.head);
 		memcpy(data, page + off, len);
 		return;
 	}
@@ -564,7 +624,7 @@ static void rings_access(struct simvirtio *sv, uint64_t off, void *data,
 		if (rx_tail_ok(sv, v)) {
 			shared_store(&sv->rings->rx.tail, v);
 			sv->rx_shadow.tail = v;
-			fill_rx(sv, 0);
+			push_rx(sv);
 		}
 	} else if (off >= RING_OFF(tx_buf) &&
 		   off + len <= RING_OFF(tx_buf) + QLEN) {
@@ -576,19 +636,46 @@ static void rings_access(struct simvirtio *sv, uint64_t off, void *data,
 	}
 }
 
+/*
+ * Exit transport, before a ring-page read, without the lock: the driver
+ * waits for TX room or RX data, so pass data to and from the backends,
+ * waiting a little (never past a stop) if there is none yet.
+ */
+static void exit_ring_io(struct simvirtio *sv, uint64_t off, uint32_t len)
+{
+	if (len != 4)
+		return;
+	if (off == RING_OFF(tx.tail) && sv->tx_stalled && sv->out) {
+		if (!chardev_flush(sv->out) || chardev_room(sv->out))
+			return;
+		sv->stats.tx_stalls++;
+		if (vm_wait(sv->vm, chardev_fd(sv->out), POLLOUT,
+			    SV_OUTPUT_WAIT_MS) > 0)
+			chardev_flush(sv->out);
+	} else if (off == RING_OFF(rx.head)) {
+		sv_input(sv, SV_INPUT_WAIT_MS);
+	}
+}
+
 static int simvirtio_mmio(void *owner, uint64_t offset, void *data,
 			  uint32_t len, bool is_write)
 {
 	struct simvirtio *sv = owner;
+	bool rings = offset >= SIMVIRTIO_RINGS_OFF;
 
+	if (rings && !is_write && sv->transport == SIMVIRTIO_EXIT)
+		exit_ring_io(sv, offset - SIMVIRTIO_RINGS_OFF, len);
 	pthread_mutex_lock(&sv->lock);
-	if (offset < SIMVIRTIO_RINGS_OFF)
+	if (!rings)
 		config_access(sv, offset, data, len, is_write);
 	else
 		rings_access(sv, offset - SIMVIRTIO_RINGS_OFF, data, len,
 			     is_write);
-	sv_after(sv);
 	pthread_mutex_unlock(&sv->lock);
+	/* Host I/O for what the access moved, unlocked (exit transport). */
+	if (sv->transport == SIMVIRTIO_EXIT)
+		sv_output(sv);
+	sv_after(sv);
 	return 0;
 }
 
@@ -601,30 +688,45 @@ static uint64_t now_ns(void)
 }
 
 /*
- * Sleep until a kick, a wake-up from the vCPU thread, input (when RX can
- * take it) or the stop request.
+ * Sleep until a kick, a wake-up from the vCPU thread, input (when RX wants
+ * it and can take it), room on the output (when TX data waits for it) or
+ * the stop request.
  */
 static void poller_sleep(struct simvirtio *sv)
 {
-	struct pollfd pfd[4];
-	nfds_t i, n = 3;
+	struct pollfd pfd[6];
+	nfds_t i, n = 4;
 	eventfd_t v;
 
 	pfd[0].fd = sv->kick_fd;
-	pfd[1].fd = sv->wake_fd;
-	pfd[2].fd = sv->stop_fd;
-	pthread_mutex_lock(&sv->lock);
-	if (sv->state == SV_READY && !sv->in_eof &&
-	    simq_count(QLEN, sv->rx_shadow.head, sv->rx_shadow.tail) < QLEN - 1)
-		pfd[n++].fd = sv->in_fd;
-	pthread_mutex_unlock(&sv->lock);
+	pfd[1].fd = sv->rx_kick_fd;
+	pfd[2].fd = sv->wake_fd;
+	pfd[3].fd = sv->stop_fd;
 	for (i = 0; i < n; i++)
 		pfd[i].events = POLLIN;
+	pthread_mutex_lock(&sv->lock);
+	if (sv->in && rx_open(sv) && !sv->in_eof && !sv->rx_carry_len &&
+	    rx_room(sv)) {
+		pfd[n].fd = chardev_fd(sv->in);
+		pfd[n++].events = POLLIN;
+	}
+	pthread_mutex_unlock(&sv->lock);
+	if (sv->tx_stalled && sv->out) {
+		pfd[n].fd = chardev_fd(sv->out);
+		pfd[n++].events = POLLOUT;
+		sv->stats.tx_stalls++;
+	}
 	if (poll(pfd, n, -1) <= 0)
 		return;
 	if ((pfd[0].revents & POLLIN) && eventfd_read(sv->kick_fd, &v) == 0)
 		sv->stats.kicks += v;
-	if (pfd[1].revents & POLLIN)
+	if ((pfd[1].revents & POLLIN) && eventfd_read(sv->rx_kick_fd, &v) == 0) {
+		sv->stats.kicks += v;
+		pthread_mutex_lock(&sv->lock);
+		sv->rx_wanted = true;
+		pthread_mutex_unlock(&sv->lock);
+	}
+	if (pfd[2].revents & POLLIN)
 		(void)eventfd_read(sv->wake_fd, &v);
 }
 
@@ -644,8 +746,8 @@ static void *poller_main(void *arg)
 	while (!__atomic_load_n(&sv->stopping, __ATOMIC_ACQUIRE)) {
 		if (simvirtio_service(sv)) {
 			/* Work came while we spun: spinning paid off. */
-			if (spinning && spin_ns < SV_SPIN_MAX_NS)
-				spin_ns *= 2;
+			if (spinning)
+				spin_ns = simvirtio_next_spin(spin_ns, true);
 			spinning = false;
 			idle_since = now_ns();
 			continue;
@@ -656,8 +758,7 @@ static void *poller_main(void *arg)
 			continue;
 		}
 		/* Spun for nothing: spin less next time. */
-		spin_ns = spin_ns / 2 < SV_SPIN_MIN_NS ? SV_SPIN_MIN_NS :
-							   spin_ns / 2;
+		spin_ns = simvirtio_next_spin(spin_ns, false);
 		spinning = false;
 		shared_store(&sv->rings->needs_kick, 1);
 		/*
@@ -676,12 +777,13 @@ static void *poller_main(void *arg)
 	return NULL;
 }
 
-static int assign_ioeventfd(struct simvirtio *sv, uint64_t addr, bool assign)
+static int assign_ioeventfd(struct simvirtio *sv, uint64_t addr, int fd,
+			    bool assign)
 {
 	struct kvm_ioeventfd io = {
 		.addr = addr,
 		.len = 1,
-		.fd = sv->kick_fd,
+		.fd = fd,
 		.flags = assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
 	};
 
@@ -703,11 +805,13 @@ static void poll_teardown(struct simvirtio *sv)
 	/* Kicks that came while the poller was awake are still counted. */
 	if (sv->kick_fd >= 0 && eventfd_read(sv->kick_fd, &late) == 0)
 		sv->stats.kicks += late;
+	if (sv->rx_kick_fd >= 0 && eventfd_read(sv->rx_kick_fd, &late) == 0)
+		sv->stats.kicks += late;
 	if (sv->ioeventfds) {
 		assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_Q0_CTL,
-				 false);
+				 sv->kick_fd, false);
 		assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_Q1_CTL,
-				 false);
+				 sv->rx_kick_fd, false);
 		sv->ioeventfds = false;
 	}
 	if (sv->slot >= 0) {
@@ -716,11 +820,14 @@ static void poll_teardown(struct simvirtio *sv)
 	}
 	if (sv->kick_fd >= 0)
 		close(sv->kick_fd);
+	if (sv->rx_kick_fd >= 0)
+		close(sv->rx_kick_fd);
 	if (sv->wake_fd >= 0)
 		close(sv->wake_fd);
 	if (sv->stop_fd >= 0)
 		close(sv->stop_fd);
 	sv->kick_fd = -1;
+	sv->rx_kick_fd = -1;
 	sv->wake_fd = -1;
 	sv->stop_fd = -1;
 }
@@ -736,9 +843,11 @@ static int poll_setup(struct simvirtio *sv)
 		return -ENOTSUP;
 	}
 	sv->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	sv->rx_kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	sv->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	sv->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (sv->kick_fd < 0 || sv->wake_fd < 0 || sv->stop_fd < 0) {
+	if (sv->kick_fd < 0 || sv->rx_kick_fd < 0 || sv->wake_fd < 0 ||
+	    sv->stop_fd < 0) {
 		err = -errno;
 		pr_err("simvirtio: eventfd: %s", strerror(-err));
 		return err;
@@ -750,13 +859,15 @@ static int poll_setup(struct simvirtio *sv)
 	sv->slot = err;
 
 	err = assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_Q0_CTL,
-			       true);
+			       sv->kick_fd, true);
 	if (!err) {
 		err = assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR +
-				       SIMVIRTIO_REG_Q1_CTL, true);
+				       SIMVIRTIO_REG_Q1_CTL, sv->rx_kick_fd,
+				       true);
 		if (err)
 			assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR +
-					 SIMVIRTIO_REG_Q0_CTL, false);
+					 SIMVIRTIO_REG_Q0_CTL, sv->kick_fd,
+					 false);
 	}
 	if (err) {
 		pr_err("simvirtio: KVM_IOEVENTFD: %s; try --transport exit",
@@ -793,6 +904,7 @@ static void simvirtio_destroy(void *priv)
 
 	if (sv->transport == SIMVIRTIO_POLL)
 		poll_teardown(sv);
+	sv_output(sv);	/* a no-op: the carry is passed on after each drain */
 	if (s->config_exits || s->ring_exits)
 		pr_info("simvirtio: %llu config exits, %llu ring exits, %llu kicks; TX %llu bytes, RX %llu bytes",
 			(unsigned long long)s->config_exits,
@@ -816,11 +928,12 @@ int simvirtio_attach(struct vm *vm, const struct simvirtio_params *p,
 		return -ENOMEM;
 	sv->vm = vm;
 	sv->transport = p->transport;
-	sv->out_fd = p->out_fd;
-	sv->in_fd = p->in_fd;
-	sv->in_eof = p->in_fd < 0;
+	sv->out = p->out;
+	sv->in = p->in;
+	sv->in_eof = !p->in;
 	sv->slot = -1;
 	sv->kick_fd = -1;
+	sv->rx_kick_fd = -1;
 	sv->wake_fd = -1;
 	sv->stop_fd = -1;
 	pthread_mutex_init(&sv->lock, NULL);

@@ -13,6 +13,7 @@
 
 #include <simvmm/simqueue.h>
 
+#include "../chardev.h"
 #include "../vm.h"
 
 enum simvirtio_transport {
@@ -34,8 +35,8 @@ enum simvirtio_transport {
 
 struct simvirtio_params {
 	enum simvirtio_transport transport;
-	int out_fd;	/* TX data is written here; not owned */
-	int in_fd;	/* RX data is read from here, -1 for none; not owned */
+	struct chardev *out;	/* TX data goes here, NULL: dropped; not owned */
+	struct chardev *in;	/* RX data comes from here, NULL: none; not owned */
 };
 
 /* The device's own state machine; device_status is derived from it. */
@@ -51,6 +52,7 @@ struct simvirtio_stats {
 	uint64_t config_exits;	/* MMIO exits on the register page */
 	uint64_t ring_exits;	/* MMIO exits on the ring page */
 	uint64_t kicks;		/* driver notifies (ioeventfd), poll only */
+	uint64_t tx_stalls;	/* times TX waited for the output's reader */
 	uint64_t tx_bytes;	/* data bytes taken from TX in READY */
 	uint64_t rx_bytes;	/* data bytes put on RX */
 };
@@ -58,18 +60,41 @@ struct simvirtio_stats {
 struct simvirtio {
 	struct vm *vm;
 	enum simvirtio_transport transport;
-	int out_fd;
-	int in_fd;
+	struct chardev *out;
+	struct chardev *in;
+
+	/*
+	 * Host I/O is done by one thread, the one that services the rings
+	 * (the vCPU thread in the exit transport, the poller in poll), and
+	 * never under the lock. TX data is taken from the ring only as far
+	 * as the output promised room (chardev_reserve()), into tx_carry,
+	 * and passed on right after the lock is dropped; input read waits
+	 * in rx_carry for room on RX. An output with no room leaves the
+	 * elements in the ring (tx_stalled): the guest waits for its reader.
+	 */
+	uint8_t tx_carry[SIMVIRTIO_QUEUE_LEN];
+	unsigned int tx_carry_len;
+	size_t tx_reserved;
+	bool tx_stalled;
+	uint8_t rx_carry[SIMVIRTIO_QUEUE_LEN];
+	unsigned int rx_carry_len;
 
 	/* Shared by the vCPU thread and the poller: under lock. */
 	pthread_mutex_t lock;
 	bool in_eof;		/* input ended (or there is none) */
-	bool out_error;		/* writing TX data failed; dropping it */
 	enum simvirtio_state state;
 	bool acked;		/* DRIVER_ACK (or DRIVER) written since 'R' */
-	bool stop_asked;	/* vm_request_stop done for the error */
+	/*
+	 * The driver reads RX: it notified Q1 (poll transport), so input is
+	 * taken from now on. The exit transport reads input only when the
+	 * driver reads the RX head.
+	 */
+	bool rx_wanted;
 	uint8_t driver_status;
 	uint8_t queue_sel;
+	/* A violation's message, reported (and the VM stopped) unlocked. */
+	bool error_pending;	/* atomic */
+	char error_msg[256];
 
 	/*
 	 * The ring page: host memory the exit transport serves reads from,
@@ -85,7 +110,8 @@ struct simvirtio {
 
 	/* Poll transport only. */
 	int slot;		/* KVM slot of the ring page, or -1 */
-	int kick_fd;		/* ioeventfd target: the driver's notify */
+	int kick_fd;		/* ioeventfd target: the driver's TX notify */
+	int rx_kick_fd;		/* ioeventfd target: the driver's RX notify */
 	int wake_fd;		/* the vCPU thread's wake-up (state changes) */
 	int stop_fd;		/* tells the poller to leave */
 	bool ioeventfds;	/* both ioeventfds assigned */
@@ -108,11 +134,22 @@ int simvirtio_attach(struct vm *vm, const struct simvirtio_params *p,
 		     struct simvirtio **out);
 
 /*
- * One poll-transport pass: check the driver's indices, take TX, refill RX.
- * Returns how much progress it made (0: nothing to do). The poller's body;
- * unit tests call it to play the poller without KVM.
+ * One poll-transport pass: check the driver's indices, take TX, refill RX
+ * (once the driver has asked for it), pass data to and from the backends
+ * without waiting. Returns how much progress it made (0: nothing to do).
+ * The poller's body; unit tests and the fuzzer call it to play the poller
+ * without KVM.
  */
 unsigned int simvirtio_service(struct simvirtio *sv);
+
+/*
+ * The poller's idle spin after one that ended with (@paid_off) or without
+ * work: doubled or halved, within [SV_SPIN_MIN_NS, SV_SPIN_MAX_NS].
+ */
+uint64_t simvirtio_next_spin(uint64_t spin_ns, bool paid_off);
+
+#define SV_SPIN_MAX_NS 200000ull
+#define SV_SPIN_MIN_NS 2000ull
 
 /* The value the device status register reads. */
 uint8_t simvirtio_device_status(const struct simvirtio *sv);
