@@ -250,8 +250,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_COUNT:
 			if (parse_u64(optarg, &n) || n < 1 || n > MAX_COUNT)
-				return usage_error("bad --count '%s': give a number of VMs from 1 to "
-						   "256", optarg);
+				return usage_error("bad --count '%s': give a number of VMs from 1 to 256",
+						   optarg);
 			o->count = n;
 			break;
 		case OPT_STATS:

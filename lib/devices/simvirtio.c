@@ -75,9 +75,11 @@ uint8_t simvirtio_device_status(const struct simvirtio *sv)
 }
 
 /*
- * A protocol violation: the device enters DEVICE_ERROR for good. The
- * thread that found it says why and stops the VM once it has dropped the
- * lock (sv_after()), whichever thread it is. Caller holds the lock.
+ * A protocol violation: the device enters DEVICE_ERROR for good and the
+ * VM is asked to stop, both under the lock, so no guest access can see
+ * DEVICE_ERROR before the stop (vm_request_stop() does no I/O that can
+ * wait). The thread that found it, vCPU or poller, says why once it has
+ * dropped the lock (sv_after()). Caller holds the lock.
  */
 static void __attribute__((format(printf, 2, 3)))
 protocol_error(struct simvirtio *sv, const char *fmt, ...)
@@ -90,10 +92,11 @@ protocol_error(struct simvirtio *sv, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(sv->error_msg, sizeof(sv->error_msg), fmt, ap);
 	va_end(ap);
+	vm_request_stop(sv->vm, VM_STOP_DEVICE_ERROR, DEVICE_ERROR);
 	__atomic_store_n(&sv->error_pending, true, __ATOMIC_RELEASE);
 }
 
-/* After the lock is dropped: report a new violation and stop the VM. */
+/* After the lock is dropped: report a new violation. */
 static void sv_after(struct simvirtio *sv)
 {
 	if (!__atomic_exchange_n(&sv->error_pending, false, __ATOMIC_ACQ_REL))
@@ -101,7 +104,6 @@ static void sv_after(struct simvirtio *sv)
 	pr_err("simvirtio: protocol violation: %s", sv->error_msg);
 	pr_detail("  device status is now DEVICE_ERROR (0x%02x); stopping the VM",
 		  DEVICE_ERROR);
-	vm_request_stop(sv->vm, VM_STOP_DEVICE_ERROR, DEVICE_ERROR);
 }
 
 uint64_t simvirtio_next_spin(uint64_t spin_ns, bool paid_off)
