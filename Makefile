@@ -229,7 +229,7 @@ $(MULTI_VM): tests/multi/multi_vm.c $(LIBSIMVMM) \
 # The same under ThreadSanitizer, library and all, in build-tsan/.
 TSAN_BUILD := build-tsan
 tsan: deps-test
-	$(MAKE) TSAN=1 BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/tests/multi_vm
+	$(MAKE) TSAN=1 SANITIZE= USE_POOLING= BUILD=$(TSAN_BUILD) $(TSAN_BUILD)/tests/multi_vm
 
 deps-test:
 	@scripts/install-deps test
@@ -240,6 +240,7 @@ deps-lint:
 test: deps-test
 	$(MAKE) all unit-tests $(CANARY) $(MULTI_VM)
 	$(MAKE) BUILD=$(BUILD)/pool USE_POOLING=1 $(BUILD)/pool/simvmm
+	$(MAKE) tsan
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) KVM=$(KVM) tests/run
 
 # ---- fuzzing: clang + libFuzzer, ASan and UBSan, in build-fuzz/ -------------
