@@ -705,12 +705,20 @@ static void poll_tx_seq(struct fx *f, uint8_t *seq, unsigned int n)
 	poll_tx(f, buf, n);
 }
 
+/* TX elements the device has not taken yet. */
+static unsigned int tx_left(struct fx *f)
+{
+	return simq_count(SIMVIRTIO_QUEUE_LEN, f->sv->rings->tx.head,
+			  f->sv->rings->tx.tail);
+}
+
 /*
- * Read the TX pipe until @want bytes came, checking they are the numbered
- * sequence; between reads, simvirtio_service() runs, and with @flush
- * chardev_flush() too.
+ * The reader reads the TX pipe until @want bytes came, checking they are
+ * the numbered sequence; between its reads only simvirtio_service() runs,
+ * as the poller would once the pipe has room (the driver does nothing:
+ * its ring may be full, so it cannot move its head).
  */
-static void drain_output(struct fx *f, size_t want, bool flush)
+static void drain_output(struct fx *f, size_t want)
 {
 	uint8_t buf[4096], expect = 0;
 	size_t got = 0, rounds;
@@ -725,94 +733,97 @@ static void drain_output(struct fx *f, size_t want, bool flush)
 		for (i = 0; i < n; i++, expect++)
 			if (buf[i] != expect)
 				fail_msg_out("TX byte %zu is 0x%02x, not 0x%02x",
-					 got + i, buf[i], expect);
+					     got + i, buf[i], expect);
 		got += n;
 		simvirtio_service(f->sv);
-		if (flush)
-			chardev_flush(f->outc);
 	}
 	if (got != want)
 		fail_msg_out("the reader got %zu of %zu bytes; %zu still buffered, %u carried, %u in the ring",
-			 got, want, chardev_pending(f->outc),
-			 f->sv->tx_carry_len,
-			 simq_count(SIMVIRTIO_QUEUE_LEN, f->sv->rings->tx.head,
-				    f->sv->rings->tx.tail));
+			     got, want, chardev_pending(f->outc),
+			     f->sv->tx_carry_len, tx_left(f));
 	assert_int_equal(read(f->out[0], buf, 1), -1);
 }
 
 /*
- * TX back-pressure: with the output's pipe and buffer full, the device
- * takes TX only into its carry; what the carry cannot take stays in the
- * ring (the tail stops there), and servicing again moves nothing. Once
- * the reader drains, everything comes out, in order, though the driver,
- * whose ring may be full, never moves its head again.
+ * TX back-pressure, the output's pipe and buffer full: the device takes
+ * from the ring only what the output has room for, so the tail stops
+ * there and the rest stays in the ring; servicing again takes nothing.
+ * Here room for 500 of 1000 is made by the reader taking a page while
+ * another writer of the same backend fills all but 500 of it.
  */
 static void test_poll_tx_backpressure(void **state)
 {
 	struct fx *f = *state;
 	struct simvirtio_rings *r = f->sv->rings;
-	const unsigned int first = 1000, second = 1000;
-	unsigned int tail, i;
-	uint8_t seq = 0;
-	size_t filled;
+	const unsigned int n = 1000, room = 500;
+	uint8_t buf[4096], seq = 0;
+	size_t filled, extra, i;
+	unsigned int tail;
 
 	poll_handshake(f);
 	filled = fill_output(f, &seq);
-	poll_tx_seq(f, &seq, first);
+	assert_int_equal(read(f->out[0], buf, sizeof(buf)), sizeof(buf));
+	for (i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], (uint8_t)i);
+	chardev_flush(f->outc);
+	extra = chardev_room(f->outc);
+	assert_true(extra > room);
+	extra -= room;
+	for (i = 0; i < extra; i++)
+		buf[i] = seq++;
+	assert_int_equal(chardev_write(f->outc, buf, extra), extra);
+	assert_int_equal(chardev_room(f->outc), room);
+
+	poll_tx_seq(f, &seq, n);
+	tail = r->tx.tail;
 	simvirtio_service(f->sv);
-	/* All of it fits in the carry: taken, the tail caught up. */
-	assert_int_equal(r->tx.tail, r->tx.head);
-	assert_int_equal(f->sv->tx_carry_len, first);
-	poll_tx_seq(f, &seq, second);
-	simvirtio_service(f->sv);
-	/* Only what the carry had room for. */
-	assert_int_equal(f->sv->tx_carry_len, SIMVIRTIO_QUEUE_LEN);
-	tail = (2 + first + SIMVIRTIO_QUEUE_LEN - first) % SIMVIRTIO_QUEUE_LEN;
-	assert_int_equal(r->tx.tail, tail);
-	assert_int_equal(simq_count(SIMVIRTIO_QUEUE_LEN, r->tx.head, r->tx.tail),
-			 first + second - SIMVIRTIO_QUEUE_LEN);
+	assert_int_equal(r->tx.tail, (tail + room) % SIMVIRTIO_QUEUE_LEN);
+	assert_int_equal(tx_left(f), n - room);
+	assert_int_equal(f->sv->stats.tx_bytes, room);
+	assert_int_equal(f->sv->tx_carry_len, 0);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(simvirtio_service(f->sv), 0);
-	assert_int_equal(r->tx.tail, tail);
-	assert_int_equal(f->sv->stats.tx_bytes, SIMVIRTIO_QUEUE_LEN);
+	assert_int_equal(r->tx.tail, (tail + room) % SIMVIRTIO_QUEUE_LEN);
 	assert_int_equal(vm_stop_reason(f->vm, NULL), VM_RUNNING);
 
-	/*
-	 * The reader drains; chardev_flush() stands in for whoever pushes
-	 * the backend's own buffer: this test is about the ring and the
-	 * carry (the next one, about who flushes).
-	 */
-	drain_output(f, filled + first + second, true);
-	assert_int_equal(r->tx.tail, r->tx.head);
-	assert_int_equal(f->sv->tx_carry_len, 0);
+	/* The page read above was the sequence's first 4096: 0 mod 256. */
+	drain_output(f, filled - sizeof(buf) + extra + n);
+	assert_int_equal(tx_left(f), 0);
 	assert_int_equal(chardev_pending(f->outc), 0);
-	assert_int_equal(f->sv->stats.tx_bytes, first + second);
+	assert_int_equal(f->sv->stats.tx_bytes, n);
 	assert_int_equal(f->outc->dropped, 0);
 }
 
 /*
- * Nothing pushes the backend's buffer during a run but the device's own
- * servicing (the poller; the command line drains only at the end). So
- * once the reader is back, simvirtio_service() alone must deliver what
- * waits in the buffer, though no new TX data comes to carry it along.
- * Here the ring keeps nothing back: all TX fits in the carry.
+ * No room at all: nothing is taken, the tail does not move, and the
+ * device remembers it stalled. Once the reader is back, servicing alone
+ * flushes the backend's buffer and takes the rest of the ring, though
+ * the driver never moves its head again.
  */
 static void test_poll_tx_backpressure_device_flushes(void **state)
 {
 	struct fx *f = *state;
-	const unsigned int n = 1000;
+	struct simvirtio_rings *r = f->sv->rings;
+	const unsigned int n = SIMVIRTIO_QUEUE_LEN - 1;
 	uint8_t seq = 0;
+	unsigned int tail;
 	size_t filled;
 
 	poll_handshake(f);
 	filled = fill_output(f, &seq);
+	/* The ring full: the driver can only wait. */
 	poll_tx_seq(f, &seq, n);
-	simvirtio_service(f->sv);
-	assert_int_equal(f->sv->rings->tx.tail, f->sv->rings->tx.head);
-	assert_int_equal(f->sv->tx_carry_len, n);
-	drain_output(f, filled + n, false);
-	assert_int_equal(f->sv->tx_carry_len, 0);
+	tail = r->tx.tail;
+	assert_int_equal(simvirtio_service(f->sv), 0);
+	assert_int_equal(r->tx.tail, tail);
+	assert_int_equal(tx_left(f), n);
+	assert_int_equal(f->sv->stats.tx_bytes, 0);
+	assert_true(f->sv->tx_stalled);
+	drain_output(f, filled + n);
+	assert_int_equal(tx_left(f), 0);
+	assert_false(f->sv->tx_stalled);
 	assert_int_equal(chardev_pending(f->outc), 0);
+	assert_int_equal(f->sv->stats.tx_bytes, n);
 }
 
 /* ---- the poller's adaptive spin ------------------------------------------ */
