@@ -269,6 +269,85 @@ static void test_room_and_short_write(void **state)
 	close(p[1]);
 }
 
+/* @n bytes numbered from *@seq on, into @buf. */
+static void numbered(uint8_t *buf, size_t n, uint8_t *seq)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (*seq)++;
+}
+
+/*
+ * A device promises itself room under its own lock (chardev_reserve(),
+ * no I/O), takes that much from its guest, and passes it on later
+ * (chardev_commit()), which never falls short: promised room is nobody
+ * else's, and what a commit does not use is free again.
+ */
+static void test_reserve_and_commit(void **state)
+{
+	uint8_t buf[4096], seq = 0;
+	struct chardev *c = NULL;
+	size_t total, got;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC | O_NONBLOCK), 0);
+	assert_int_equal(chardev_open_fd(p[1], true, "pipe", &c), 0);
+	total = fill(c, &seq, 1000);
+	assert_int_equal(chardev_reserve(c, 100), 0);
+	assert_int_equal(c->reserved, 0);
+
+	/* The reader takes a page: that much room, after a flush. */
+	assert_int_equal(read(p[0], buf, sizeof(buf)), sizeof(buf));
+	got = sizeof(buf);
+	assert_int_equal(chardev_flush(c), CHARDEV_BUF_SIZE - sizeof(buf));
+	assert_int_equal(chardev_room(c), sizeof(buf));
+	assert_int_equal(chardev_reserve(c, 1000), 1000);
+	assert_int_equal(chardev_room(c), sizeof(buf) - 1000);
+	/* Another writer gets only the room nobody was promised. */
+	numbered(buf, sizeof(buf), &seq);
+	assert_int_equal(timed_write(c, buf, sizeof(buf)), sizeof(buf) - 1000);
+	seq -= 1000;
+	total += sizeof(buf) - 1000;
+	assert_int_equal(chardev_room(c), 0);
+	assert_int_equal(chardev_reserve(c, 10), 0);
+	/* The commit fits though the fd and the free room are full. */
+	numbered(buf, 600, &seq);
+	chardev_commit(c, buf, 600, 1000);
+	total += 600;
+	assert_int_equal(c->reserved, 0);
+	assert_int_equal(chardev_pending(c), CHARDEV_BUF_SIZE - 400);
+	assert_int_equal(chardev_room(c), 400);
+	assert_int_equal(c->dropped, 0);
+	/* All of it comes out in order: the pipe's first page was read. */
+	drain_pipe(c, p[0], total - got);
+	chardev_close(c);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* After an output error a promise costs nothing and a commit drops. */
+static void test_reserve_after_error(void **state)
+{
+	struct chardev *c = NULL;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(chardev_open_fd(p[1], true, "pipe", &c), 0);
+	close(p[0]);
+	err_begin();
+	assert_int_equal(timed_write(c, "x", 1), 1);
+	err_end();
+	assert_int_equal(chardev_reserve(c, 5000), 5000);
+	chardev_commit(c, "abc", 3, 5000);
+	assert_int_equal(c->reserved, 0);
+	assert_int_equal(c->dropped, 4);
+	chardev_close(c);
+	close(p[1]);
+}
+
 /*
  * The reader goes away with bytes buffered: EPIPE (SIGPIPE is ignored,
  * as the command line ignores it). From then on every byte is taken and
@@ -640,6 +719,8 @@ int main(void)
 		cmocka_unit_test(test_write_straight_through),
 		cmocka_unit_test(test_write_fills_pipe_then_buffer),
 		cmocka_unit_test(test_room_and_short_write),
+		cmocka_unit_test(test_reserve_and_commit),
+		cmocka_unit_test(test_reserve_after_error),
 		cmocka_unit_test(test_closed_reader_drops),
 		cmocka_unit_test(test_closed_reader_nothing_buffered),
 		cmocka_unit_test(test_drain_ends_at_stop_fd),
