@@ -519,7 +519,8 @@ static void stopped(struct vcpu *vcpu, struct vcpu_result *res)
 	res->code = code;
 	res->settled = vcpu->io_pending;
 	settle(vcpu);
-	res->settled = res->settled && !vcpu->io_pending;
+	/* Completed only if it was pending and nothing went wrong. */
+	res->settled = res->settled && !vcpu->complete_err;
 	if (res->kind == VCPU_DEVICE_ERROR)
 		report_stop_rip(vcpu, res->settled);
 }
