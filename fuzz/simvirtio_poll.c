@@ -14,7 +14,8 @@
  * needs_kick, rx_eos, buffer bytes), or a well-behaved TX push or RX
  * consume; Q0/Q1 notifies, as a register write or as the ioeventfd
  * would deliver them (the poller sets rx_wanted, as poller_sleep() does);
- * service calls; and reads by the TX output's reader.
+ * service calls; reads by the TX output's reader, and writes (and the
+ * close) by the RX input's writer when the input is a pipe.
  *
  * Invariants, checked after every step:
  * - the shadow indices stay inside the queue; after a service of a
@@ -39,7 +40,7 @@
  *   heap buffer, so ASan also sees any byte touched past it).
  *
  * Deterministic and fast: single-threaded, memfd and pipe backends that
- * never block, no sleeping.
+ * never block (a pipe's reader and writer are steps here), no sleeping.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,7 +69,7 @@
 
 enum out_kind {
 	OUT_MEMFD,	/* takes everything at once */
-	OUT_PIPE,	/* a 4 KiB pipe read only by STEP_READ: back-pressure */
+	OUT_PIPE,	/* a 4 KiB pipe read only by STEP_IO: back-pressure */
 	OUT_NONE,	/* no backend: TX data dropped */
 };
 
@@ -80,7 +81,7 @@ enum step {
 	STEP_RX_TAKE,	/* the driver consumes RX, as a driver does */
 	STEP_NOTIFY,	/* a Q0/Q1 notify */
 	STEP_SERVICE,	/* the poller services the rings */
-	STEP_READ,	/* the TX output's reader reads */
+	STEP_IO,	/* the TX output's reader reads, or the RX writer writes */
 };
 
 static int out_memfd = -1, in_memfd = -1;
@@ -99,6 +100,9 @@ struct harness {
 	const uint8_t *rx_input;
 	size_t rx_len;
 	bool has_input;
+	bool in_pipe;		/* the input is a pipe, fed by STEP_IO */
+	int in_rd, in_wr;	/* its ends; in_wr -1 once closed */
+	size_t fed;		/* input bytes written into it so far */
 
 	/* The model: what the device must have done so far. */
 	size_t taken;		/* TX data bytes taken in READY, in tx_taken */
@@ -123,7 +127,38 @@ static off_t fd_pos(int fd)
 
 static off_t in_pos(const struct harness *h)
 {
-	return h->has_input ? fd_pos(in_memfd) : 0;
+	int n = 0;
+
+	if (!h->has_input)
+		return 0;
+	if (!h->in_pipe)
+		return fd_pos(in_memfd);
+	/* What the writer fed, less what still waits in the pipe. */
+	FUZZ_CHECK(ioctl(h->in_rd, FIONREAD, &n) == 0 && n >= 0 &&
+		   (size_t)n <= h->fed);
+	return h->fed - n;
+}
+
+/*
+ * The input's writer writes @n more bytes of the stream (at most all of
+ * it), or closes its end: the end of the input.
+ */
+static void writer_writes(struct harness *h, size_t n, bool close_it)
+{
+	if (!h->in_pipe || h->in_wr < 0)
+		return;
+	if (close_it) {
+		close(h->in_wr);
+		h->in_wr = -1;
+		return;
+	}
+	if (n > h->rx_len - h->fed)
+		n = h->rx_len - h->fed;
+	/* A 64 KiB pipe holds all of RX_INPUT_MAX: never short. */
+	if (n)
+		FUZZ_CHECK(write(h->in_wr, h->rx_input + h->fed, n) ==
+			   (ssize_t)n);
+	h->fed += n;
 }
 
 /* Bytes of TX output that left the device and its backend. */
@@ -546,7 +581,8 @@ static void one_service(struct harness *h)
 	/* EOS comes after the last input byte is on RX. */
 	if (after.rx_eos && !before.rx_eos)
 		FUZZ_CHECK(pre == SV_READY && sv->in_eof &&
-			   h->delivered == h->rx_len && !sv->rx_carry_len);
+			   h->delivered == (h->in_pipe ? h->fed : h->rx_len) &&
+			   !sv->rx_carry_len && (!h->in_pipe || h->in_wr < 0));
 
 	/* Healthy after a service: the device-owned indices are published. */
 	if (sv->state != SV_ERROR) {
@@ -578,6 +614,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	h->pipe_rd = -1;
 	h->pipe_wr = -1;
+	h->in_rd = -1;
+	h->in_wr = -1;
 
 	/* Header: RAM, backends, the RX input stream. */
 	hdr = fuzz_take(&in, 1);
@@ -587,6 +625,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	h->fill = fuzz_take(&in, 1);
 	h->table_fits = h->ram_size >= TABLE_END;
 	h->has_input = !(hdr & 2);
+	h->in_pipe = h->has_input && (hdr & 0x20);
 	h->out_kind = (hdr >> 2) % 3;
 	h->rx_len = fuzz_take(&in, 2) % (RX_INPUT_MAX + 1);
 	if (h->rx_len > in.left)
@@ -615,9 +654,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (chardev_open_fd(out_memfd, true, "tx memfd", &h->outc))
 			goto out_close;
 	}
-	if (h->has_input &&
-	    chardev_open_fd(in_memfd, false, "rx memfd", &h->inc))
+	if (h->in_pipe) {
+		if (pipe2(fds, O_CLOEXEC | O_NONBLOCK))
+			goto out_close;
+		h->in_rd = fds[0];
+		h->in_wr = fds[1];
+		if (chardev_open_fd(h->in_rd, false, "rx pipe", &h->inc))
+			goto out_close;
+	} else if (h->has_input &&
+		   chardev_open_fd(in_memfd, false, "rx memfd", &h->inc)) {
 		goto out_close;
+	}
 	p.out = h->outc;
 	p.in = h->inc;
 
@@ -670,7 +717,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			break;
 		default:
-			reader_reads(h, (size_t)((op >> 3) + 1) * 128);
+			if (op & 8)
+				writer_writes(h, (size_t)((op >> 4) + 1) * 32,
+					      (op >> 4) == 15);
+			else
+				reader_reads(h, (size_t)((op >> 4) + 1) * 256);
 			check_step(h, false);
 			break;
 		}
@@ -687,6 +738,10 @@ out_close:
 		close(h->pipe_rd);
 	if (h->pipe_wr >= 0)
 		close(h->pipe_wr);
+	if (h->in_rd >= 0)
+		close(h->in_rd);
+	if (h->in_wr >= 0)
+		close(h->in_wr);
 out_free:
 	free(h);
 	return 0;
