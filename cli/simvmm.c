@@ -50,7 +50,7 @@ enum {
 };
 
 /* --count: VMs run at once, one thread each. */
-#define MAX_COUNT 256
+#define MAX_COUNT 256u
 
 enum check_policy { CHECK_DEFAULT, CHECK_ON, CHECK_OFF };
 enum stats_report { STATS_NONE, STATS_TEXT, STATS_JSON };
@@ -556,15 +556,55 @@ static void stop_all(struct run_ctx *ctx, struct job *jobs, int sig)
 }
 
 /*
- * The main thread: start one thread per VM, then wait for them to finish
- * or for a stop signal, which stops them all at once.
+ * Set up the main thread's waits on the output backends: their notify
+ * eventfd, and POLLOUT while output waits in them, so a slow reader gets
+ * it as soon as it reads, not only at the guest's next write.
  */
-static void supervise(struct run_ctx *ctx, struct job *jobs, int sig_fd)
+static nfds_t watch_backends(struct pollfd *pfd, struct chardev *const *c,
+			     unsigned int n)
+{
+	nfds_t k = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (!c[i])
+			continue;
+		pfd[k].fd = chardev_notify_fd(c[i]);
+		pfd[k++].events = POLLIN;
+		if (chardev_pending(c[i])) {
+			pfd[k].fd = chardev_fd(c[i]);
+			pfd[k++].events = POLLOUT;
+		}
+	}
+	return k;
+}
+
+static void flush_backends(struct chardev *const *c, unsigned int n)
+{
+	unsigned int i;
+	eventfd_t v;
+
+	for (i = 0; i < n; i++) {
+		if (!c[i])
+			continue;
+		(void)eventfd_read(chardev_notify_fd(c[i]), &v);
+		chardev_flush(c[i]);
+	}
+}
+
+/*
+ * The main thread: start one thread per VM, then wait for them to finish
+ * or for a stop signal, which stops them all at once; meanwhile pass
+ * buffered guest output on to slow readers.
+ */
+static void supervise(struct run_ctx *ctx, struct job *jobs, int sig_fd,
+		      struct chardev *const *outs, unsigned int nr_outs)
 {
 	struct signalfd_siginfo si;
 	unsigned int i, started = 0, done = 0;
-	struct pollfd pfd[2];
+	struct pollfd pfd[6];
 	eventfd_t v;
+	nfds_t n;
 	int err;
 
 	for (i = 0; i < ctx->o->count; i++) {
@@ -584,8 +624,11 @@ static void supervise(struct run_ctx *ctx, struct job *jobs, int sig_fd)
 	pfd[1].fd = ctx->done_fd;
 	pfd[1].events = POLLIN;
 	while (done < started) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		n = 2 + watch_backends(pfd + 2, outs, nr_outs);
+		if (poll(pfd, n, -1) < 0 && errno != EINTR)
 			break;
+		if (n > 2)
+			flush_backends(outs, nr_outs);
 		if ((pfd[0].revents & POLLIN) &&
 		    read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 			stop_all(ctx, jobs, si.ssi_signo);
@@ -675,6 +718,7 @@ static int open_backends(const struct run_opts *o, struct chardev **con,
 static int cmd_run(int argc, char **argv)
 {
 	struct chardev *con = NULL, *sv_out = NULL, *sv_in = NULL;
+	struct chardev *outs[2];
 	struct run_ctx ctx;
 	struct run_opts o;
 	struct job *jobs = NULL;
@@ -736,7 +780,9 @@ static int cmd_run(int argc, char **argv)
 	ctx.cfg.sv.in = sv_in;
 
 	start_ns = vcpu_now_ns();
-	supervise(&ctx, jobs, sig_fd);
+	outs[0] = con;
+	outs[1] = sv_out;
+	supervise(&ctx, jobs, sig_fd, outs, 2);
 	secs = (vcpu_now_ns() - start_ns) / 1e9;
 	drain_output(con, &ctx, sig_fd, start_ns);
 	drain_output(sv_out, &ctx, sig_fd, start_ns);

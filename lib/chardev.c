@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -72,10 +73,15 @@ static struct chardev *chardev_alloc(bool output, const char *name)
 		return NULL;
 	c->output = output;
 	c->shared_fd = -1;
+	c->notify_fd = -1;
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	if (output) {
 		c->buf = malloc(CHARDEV_BUF_SIZE);
-		if (!c->buf) {
+		c->notify_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (!c->buf || c->notify_fd < 0) {
+			if (c->notify_fd >= 0)
+				close(c->notify_fd);
+			free(c->buf);
 			free(c);
 			return NULL;
 		}
@@ -86,6 +92,8 @@ static struct chardev *chardev_alloc(bool output, const char *name)
 
 static void chardev_free(struct chardev *c)
 {
+	if (c->notify_fd >= 0)
+		close(c->notify_fd);
 	pthread_mutex_destroy(&c->lock);
 	free(c->buf);
 	free(c);
@@ -248,6 +256,9 @@ static size_t write_locked(struct chardev *c, const uint8_t *b, size_t n,
 	}
 	if (room > n - taken)
 		room = n - taken;
+	/* The buffer stops being empty: tell whoever flushes backends. */
+	if (room && !c->len)
+		(void)eventfd_write(c->notify_fd, 1);
 	while (room) {
 		tail = (c->head + c->len) % CHARDEV_BUF_SIZE;
 		/* Free and contiguous from the tail: to the end, or the head. */

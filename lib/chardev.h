@@ -29,6 +29,7 @@ struct chardev {
 	int shared_fd;		/* the fd whose flags we changed, or -1 */
 	int shared_fl;		/* and the flags to put back */
 	bool output;
+	int notify_fd;		/* eventfd: output got buffered (or -1) */
 
 	pthread_mutex_t lock;	/* the rest */
 	uint8_t *buf;		/* output not yet taken, a ring */
@@ -102,6 +103,18 @@ size_t chardev_drain(struct chardev *c, int stop_fd, int timeout_ms);
  * when none is there yet.
  */
 ssize_t chardev_read(struct chardev *c, void *p, size_t n);
+
+/*
+ * Readable once output has been buffered since the last read of it: a
+ * thread that flushes backends (the command line's main thread) waits on
+ * it, then on chardev_fd() for POLLOUT while chardev_pending() says so.
+ * Without such a thread, buffered output goes out at the next write or
+ * flush. -1 for an input.
+ */
+static inline int chardev_notify_fd(const struct chardev *c)
+{
+	return c->notify_fd;
+}
 
 /* The fd to wait on: POLLOUT for output room, POLLIN for input. */
 static inline int chardev_fd(const struct chardev *c)

@@ -294,6 +294,9 @@ int vm_wait(struct vm *vm, int fd, short events, int timeout_ms)
 	}
 	if (vm->deadline_ns) {
 		now = vm_now_ns();
+		/* Passed since the check above: never a wait that underflows. */
+		if (now >= vm->deadline_ns)
+			return vm_check_deadline(vm) ? -ECANCELED : 0;
 		if (!tsp || vm->deadline_ns - now < wait_ns)
 			wait_ns = vm->deadline_ns - now;
 		tsp = &ts;

@@ -69,12 +69,12 @@ setup() {
 	own=$(printf '%s\n' $own | sort | tr '\n' ' ')
 	# With --stats-file: the report file and KVM's binary-stats fds too.
 	# The console's stdout (/dev/null here, a device) is reopened
-	# non-blocking; the VM's stop eventfd, the run's done eventfd and the
-	# stop signals' signalfd are simvmm's own.
+	# non-blocking, with its notify eventfd; the VM's stop eventfd, the
+	# run's done eventfd and the stop signals' signalfd are simvmm's own.
 	want=$(printf '%s\n' /dev/kvm anon_inode:kvm-vm anon_inode:kvm-vcpu:0 \
 		anon_inode:kvm-vm-stats anon_inode:kvm-vcpu-stats:0 "$stats" \
 		/dev/null 'anon_inode:[eventfd]' 'anon_inode:[eventfd]' \
-		'anon_inode:[signalfd]' |
+		'anon_inode:[eventfd]' 'anon_inode:[signalfd]' |
 		sort | tr '\n' ' ')
 	[ "$own" = "$want" ]
 }
