@@ -61,7 +61,7 @@ endif
 LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/kvm.c lib/loader.c \
 	lib/log.c lib/machine.c lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c \
-	lib/devices/simvirtio.c
+	lib/devices/simvirtio.c lib/devices/report.c
 CLI_SRCS := cli/simvmm.c cli/builtin.c
 # VM-exit profiling (docs/stats.md)
 LIB_SRCS += lib/json.c lib/kvm_stats.c lib/stats.c lib/stats_print.c

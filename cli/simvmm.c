@@ -442,6 +442,9 @@ static int report_result(struct machine *m, const struct vcpu_result *res,
 		return EXIT_GUEST_FAILED;
 	case VCPU_DEVICE_ERROR:
 		return EXIT_GUEST_FAILED;
+	case VCPU_GUEST_REPORT:
+		/* The report port said what the guest reported. */
+		return EXIT_GUEST_FAILED;
 	}
 	return EXIT_GUEST_FAILED;
 }
@@ -462,6 +465,8 @@ static const char *outcome_name(const struct vcpu_result *res)
 		return "fault";
 	case VCPU_DEVICE_ERROR:
 		return "device_error";
+	case VCPU_GUEST_REPORT:
+		return "guest_report";
 	}
 	return "unknown";
 }

@@ -10,6 +10,7 @@
 
 #include "devices/debugcon.h"
 #include "devices/exit_port.h"
+#include "devices/report.h"
 #include "loader.h"
 #include "log.h"
 #include "machine.h"
@@ -33,6 +34,9 @@ static int attach_devices(struct machine *m)
 		       SIMVMM_EXIT_PORT, strerror(-err));
 		return err;
 	}
+	err = report_attach(m->vm);
+	if (err)
+		return err;
 	if (c->simvirtio)
 		return simvirtio_attach(m->vm, &c->sv, NULL);
 	return 0;

@@ -512,6 +512,9 @@ static void stopped(struct vcpu *vcpu, struct vcpu_result *res)
 	case VM_STOP_SIGNAL:
 		res->kind = VCPU_SIGNAL;
 		break;
+	case VM_STOP_GUEST_REPORT:
+		res->kind = VCPU_GUEST_REPORT;
+		break;
 	default:
 		res->kind = VCPU_DEVICE_ERROR;
 		break;

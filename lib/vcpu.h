@@ -56,6 +56,7 @@ enum vcpu_result_kind {
 	VCPU_TIMEOUT,		/* the VM's timeout passed */
 	VCPU_GUEST_FAULT,	/* shutdown, entry failure, emulation error */
 	VCPU_DEVICE_ERROR,	/* a device refused the guest's access */
+	VCPU_GUEST_REPORT,	/* the guest reported a failure (code: its kind) */
 };
 
 struct vcpu_result {

@@ -28,6 +28,7 @@ enum vm_stop {
 	VM_STOP_DEVICE_ERROR,	/* a device refused the guest */
 	VM_STOP_TIMEOUT,	/* the VM's own timeout passed */
 	VM_STOP_SIGNAL,		/* the caller stopped it; code: a signal */
+	VM_STOP_GUEST_REPORT,	/* the guest reported a failure; code: its kind */
 };
 
 /*

@@ -21,6 +21,18 @@
 #define SIMVMM_EXIT_PORT_MAGIC	0x53564d4d	/* "SVMM" */
 
 /*
+ * Report port: a guest that fails says how (a failed assertion, an
+ * exception) with one 32-bit write at this port of the guest-physical
+ * address of a struct simvmm_report (report.h). The host prints it and
+ * ends the run with status 1. A report it cannot read (not in RAM, bad
+ * magic, version, kind or string), or any other write here, is said as
+ * such and ends the run as a device error, status 1 too. Four ports wide
+ * (0xf8-0xfb) so the 32-bit write lies wholly inside; reads return
+ * SIMVMM_REPORT_MAGIC's byte lanes, so a guest can probe for it.
+ */
+#define SIMVMM_REPORT_PORT	0xf8
+
+/*
  * The assignment's end-of-run check: a checked guest stores this value as
  * a 32-bit word at this guest-physical address and leaves it in RAX when it
  * halts.

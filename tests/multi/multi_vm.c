@@ -351,6 +351,8 @@ static const char *kind_name(enum vcpu_result_kind k)
 		return "guest_fault";
 	case VCPU_DEVICE_ERROR:
 		return "device_error";
+	case VCPU_GUEST_REPORT:
+		return "guest_report";
 	}
 	return "?";
 }
