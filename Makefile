@@ -99,8 +99,12 @@ GUEST_FLAGS_64 := -m64 -mno-red-zone -DSIMVMM_GUEST_BITS=64
 GUEST_LDEMU_16 := elf_i386
 GUEST_LDEMU_32 := elf_i386
 GUEST_LDEMU_64 := elf_x86_64
-GUEST_LIB_SRCS := guests/lib/console.c guests/lib/simvirtio_drv.c
+GUEST_LIB_SRCS := guests/lib/console.c guests/lib/simvirtio_drv.c \
+	guests/lib/printf.c guests/lib/report.c
 GUEST_LD := $(BUILD)/guests/guest.ld
+# A flat guest is one segment, code and data (the exception table, the
+# library's report) alike: RWX by design, so ld 2.39+ need not warn.
+GUEST_LDFLAGS := $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
 
 # ---- tests ----------------------------------------------------------------
@@ -171,7 +175,7 @@ $(foreach m,16 32 64,$(eval $(call guest_mode_rules,$(m))))
 define guest_rules
 $(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(call guest_src,$(1)).o $(if $(wildcard guests/$(call guest_src,$(1)).c),$(BUILD)/guests/$(2)/crt.o $(BUILD)/guests/$(2)/libguest.a) $(GUEST_LD)
 	@mkdir -p $$(dir $$@)
-	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib -T $(GUEST_LD) -o $$@ $$(filter %.o %.a,$$^)
+	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib $(GUEST_LDFLAGS) -T $(GUEST_LD) -o $$@ $$(filter %.o %.a,$$^)
 endef
 $(foreach g,$(GUESTS_16),$(eval $(call guest_rules,$(g),16)))
 $(foreach g,$(GUESTS_32) $(TEST_GUESTS_32),$(eval $(call guest_rules,$(g),32)))

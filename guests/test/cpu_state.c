@@ -3,8 +3,9 @@
  * Test guest: prints the CPU state simvmm set up, for
  * tests/integration/cpu.bats. Line 1: CPUID's maximum basic leaf, vendor
  * and hypervisor signature; line 2: CR0, CR4, EFER; line 3: TR's selector,
- * the access rights of its GDT descriptor (LAR), LDTR and the IDTR. Built
- * for long mode, and as cpu_state32 for protected and paged mode.
+ * the access rights of its GDT descriptor (LAR), LDTR and the IDTR as
+ * simvmm set it (the crt saved it before it loaded its exception table).
+ * Built for long mode, and as cpu_state32 for protected and paged mode.
  */
 #include <guest.h>
 #include <simvmm/x86.h>
@@ -45,10 +46,6 @@ static void put_sig(uint32_t a, uint32_t b, uint32_t c)
 
 int main(void)
 {
-	struct {
-		uint16_t limit;
-		uintptr_t base;
-	} __attribute__((packed)) idt;
 	uint32_t r[4], lo, hi, ar;
 	unsigned long cr0, cr4;
 	uint16_t tr, ldtr;
@@ -75,7 +72,6 @@ int main(void)
 
 	__asm__ volatile("str %0" : "=r"(tr));
 	__asm__ volatile("sldt %0" : "=r"(ldtr));
-	__asm__ volatile("sidt %0" : "=m"(idt));
 	__asm__ volatile("lar %2, %0; setz %1"
 			 : "=r"(ar), "=qm"(ok) : "r"((uint32_t)tr) : "cc");
 	console_puts("\ntr=");
@@ -88,9 +84,9 @@ int main(void)
 	console_puts(" ldtr=");
 	put_hex(ldtr);
 	console_puts(" idt=");
-	put_hex((uint32_t)idt.base);
+	put_hex((uint32_t)guest_boot_idtr.base);
 	console_putc('/');
-	put_hex(idt.limit);
+	put_hex(guest_boot_idtr.limit);
 	console_putc('\n');
 
 	(void)hi;
