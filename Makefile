@@ -119,6 +119,7 @@ FUZZ_TARGETS += loader
 FUZZ_TARGETS += bus
 FUZZ_TARGETS += simvirtio
 FUZZ_TARGETS += simvirtio_poll
+FUZZ_TARGETS += report
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
