@@ -86,8 +86,16 @@ TEST_GUESTS := $(patsubst guests/%.c,%,$(wildcard guests/test/*.c))
 # Test guests also built for 32-bit (protected and paged) mode: NAME32.
 TEST_GUESTS_32 := test/cpu_state32
 GUEST_SRC_test/cpu_state32 := test/cpu_state
+# Guest reports (tests/integration/report.bats), in 32-bit and real mode too.
+REPORT_GUESTS_32 := report_assert report_de report_pass report_ud
+REPORT_GUESTS_16 := report_assert report_de report_pass
+TEST_GUESTS_32 += $(REPORT_GUESTS_32:%=test/%32)
+TEST_GUESTS_16 := $(REPORT_GUESTS_16:%=test/%16)
+$(foreach g,$(REPORT_GUESTS_32),$(eval GUEST_SRC_test/$(g)32 := test/$(g)))
+$(foreach g,$(REPORT_GUESTS_16),$(eval GUEST_SRC_test/$(g)16 := test/$(g)))
 TEST_GUEST_BINS := $(TEST_GUESTS:%=$(BUILD)/guests/%.bin) \
-	$(TEST_GUESTS_32:%=$(BUILD)/guests/%.bin)
+	$(TEST_GUESTS_32:%=$(BUILD)/guests/%.bin) \
+	$(TEST_GUESTS_16:%=$(BUILD)/guests/%.bin)
 
 GUEST_CFLAGS := -std=gnu11 -Os -ffreestanding -fno-builtin -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
@@ -178,7 +186,7 @@ $(BUILD)/guests/$(1).elf: $(BUILD)/guests/$(2)/$(call guest_src,$(1)).o $(if $(w
 	@mkdir -p $$(dir $$@)
 	$(LD) -m $(GUEST_LDEMU_$(2)) -nostdlib $(GUEST_LDFLAGS) -T $(GUEST_LD) -o $$@ $$(filter %.o %.a,$$^)
 endef
-$(foreach g,$(GUESTS_16),$(eval $(call guest_rules,$(g),16)))
+$(foreach g,$(GUESTS_16) $(TEST_GUESTS_16),$(eval $(call guest_rules,$(g),16)))
 $(foreach g,$(GUESTS_32) $(TEST_GUESTS_32),$(eval $(call guest_rules,$(g),32)))
 $(foreach g,$(GUESTS_64) $(TEST_GUESTS),$(eval $(call guest_rules,$(g),64)))
 
