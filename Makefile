@@ -193,7 +193,7 @@ $(foreach g,$(GUESTS_64) $(TEST_GUESTS),$(eval $(call guest_rules,$(g),64)))
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(OBJCOPY) -O binary $< $@
 
-$(GUEST_LD): guests/guest.ld.S include/simvmm/memmap.h
+$(GUEST_LD): guests/guest.ld.S include/simvmm/memmap.h include/simvmm/abi-note.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -Iinclude $< -o $@
 
