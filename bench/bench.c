@@ -860,7 +860,7 @@ static double idle_poller_once(void)
 	posix_spawn_file_actions_t fa;
 	const char *argv[7];
 	double a, b, t0, t1;
-	int p[2], err, st;
+	int p[2], err, st, i;
 	pid_t pid, tid;
 
 	argv[0] = simvmm_path;
@@ -883,9 +883,13 @@ static double idle_poller_once(void)
 	if (err)
 		die(simvmm_path, err);
 	sleep_s(IDLE_SETTLE_S);
-	tid = poller_tid(pid);
+	/* A loaded machine starts the VM late: look for 10 s, not once. */
+	for (i = 0; (tid = poller_tid(pid)) < 0 && i < 100; i++)
+		sleep_s(0.1);
 	if (tid < 0)
-		die("no " POLLER_COMM " thread in simvmm", ESRCH);
+		die("no " POLLER_COMM " thread in simvmm after 10 s", ESRCH);
+	/* The settle time counts from the poller's start. */
+	sleep_s(IDLE_SETTLE_S);
 	t0 = now_s();
 	a = thread_cpu_ns(pid, tid);
 	sleep_s(IDLE_WINDOW_S);
