@@ -58,7 +58,7 @@ $(file >$(HOST_FLAGS),$(HOST_FLAGS_NOW))
 endif
 endif
 
-LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/kvm.c lib/loader.c \
+LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/elf.c lib/kvm.c lib/loader.c \
 	lib/log.c lib/machine.c lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c \
 	lib/devices/simvirtio.c lib/devices/report.c

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Flat-binary loading with every size and placement checked up front. */
+/* Image loading with every size and placement checked up front. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -7,11 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf.h"
 #include "loader.h"
 #include "log.h"
 
-int loader_read_file(const char *path, uint64_t max, void **buf, size_t *len)
+/* Up to @max bytes, or @elf_max for a file that starts with the ELF magic. */
+static int read_image(const char *path, uint64_t max, uint64_t elf_max,
+		      void **buf, size_t *len)
 {
+	uint8_t magic[ELF_MAGIC_SIZE];
 	struct stat st;
 	size_t done = 0;
 	uint8_t *p;
@@ -52,7 +56,17 @@ int loader_read_file(const char *path, uint64_t max, void **buf, size_t *len)
 		pr_err("guest image '%s' is empty", path);
 		goto out_close;
 	}
-	if ((uint64_t)st.st_size > max) {
+	if ((uint64_t)st.st_size > max && elf_max > max &&
+	    pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
+	    elf_is_elf(magic, sizeof(magic))) {
+		if ((uint64_t)st.st_size > elf_max) {
+			err = -EFBIG;
+			pr_err("ELF image '%s' is %lld bytes, more than the %llu bytes simvmm reads of an ELF file",
+			       path, (long long)st.st_size,
+			       (unsigned long long)elf_max);
+			goto out_close;
+		}
+	} else if ((uint64_t)st.st_size > max) {
 		err = -EFBIG;
 		pr_err("guest image '%s' is %lld bytes, more than the guest's %llu bytes of RAM; raise --memory",
 		       path, (long long)st.st_size, (unsigned long long)max);
@@ -87,6 +101,52 @@ out_close:
 	return err;
 }
 
+int loader_read_file(const char *path, uint64_t max, void **buf, size_t *len)
+{
+	return read_image(path, max, max, buf, len);
+}
+
+int loader_read_image(const char *path, uint64_t mem_size, void **buf,
+		      size_t *len)
+{
+	return read_image(path, mem_size,
+			  mem_size > LOADER_ELF_FILE_MAX ? mem_size :
+			  LOADER_ELF_FILE_MAX, buf, len);
+}
+
+int loader_elf_prepare(const void *img, size_t len, const char *what,
+		       bool mode_set, enum cpu_mode *mode, bool entry_set,
+		       uint64_t *entry)
+{
+	struct elf_image e;
+	int err;
+
+	err = elf_parse(img, len, what, &e);
+	if (err)
+		return err;
+	if (!mode_set)
+		*mode = elf_class_mode(&e);
+	if (!entry_set)
+		*entry = e.entry;
+	err = elf_check_mode(&e, *mode, *entry, what);
+	if (err)
+		return err;
+	return elf_check_entry(&e, *entry, entry_set ? "--entry" : "e_entry",
+			       what);
+}
+
+static int place_elf(struct vm *vm, enum cpu_mode mode, const void *img,
+		     size_t len, const char *what)
+{
+	struct elf_image e;
+	int err;
+
+	err = elf_parse(img, len, what, &e);
+	if (err)
+		return err;
+	return elf_load(vm, mode, &e, img, len, what);
+}
+
 int loader_place(struct vm *vm, enum cpu_mode mode, uint64_t addr,
 		 const void *img, size_t len, const char *what)
 {
@@ -94,6 +154,8 @@ int loader_place(struct vm *vm, enum cpu_mode mode, uint64_t addr,
 	uint64_t rstart, rend;
 	void *dst;
 
+	if (elf_is_elf(img, len))
+		return place_elf(vm, mode, img, len, what);
 	if (len == 0) {
 		pr_err("guest image %s is empty", what);
 		return -EINVAL;
