@@ -27,6 +27,7 @@
 #include "../lib/cpu_mode.h"
 #include "../lib/devices/debugcon.h"
 #include "../lib/devices/simvirtio.h"
+#include "../lib/elf.h"
 #include "../lib/kvm.h"
 #include "../lib/loader.h"
 #include "../lib/log.h"
@@ -688,14 +689,25 @@ static int pick_guest(struct run_opts *o, struct machine_config *cfg,
 		if (!strchr(o->guest, '/') && access(o->guest, F_OK))
 			return usage_error("no built-in guest or file named '%s' (see 'simvmm list')",
 					   o->guest);
-		if (!o->mode_set)
-			return usage_error("image '%s' needs --mode real, protected, paged or long",
-					   o->guest);
-		if (loader_read_file(o->guest, o->mem_size, file, &len))
+		if (loader_read_image(o->guest, o->mem_size, file, &len))
 			return EXIT_SETUP;
 		cfg->image = *file;
 		cfg->image_len = len;
 		*check = o->check == CHECK_ON;
+		/* An ELF (told by its magic) gives its mode and entry. */
+		if (elf_is_elf(*file, len)) {
+			if (o->load_addr_set)
+				return usage_error("'%s' is an ELF image: its segments say where it loads; drop --load-addr",
+						   o->guest);
+			if (loader_elf_prepare(*file, len, o->guest,
+					       o->mode_set, &o->mode,
+					       o->entry_set, &o->entry))
+				return EXIT_SETUP;
+			o->entry_set = true;
+		} else if (!o->mode_set) {
+			return usage_error("flat image '%s' needs --mode real, protected, paged or long",
+					   o->guest);
+		}
 	}
 	if (!o->entry_set)
 		o->entry = o->load_addr;
