@@ -128,6 +128,7 @@ FUZZ_TARGETS += bus
 FUZZ_TARGETS += simvirtio
 FUZZ_TARGETS += simvirtio_poll
 FUZZ_TARGETS += report
+FUZZ_TARGETS += elf
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
