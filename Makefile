@@ -50,7 +50,8 @@ endif
 # the same flags again compile nothing. Goals that compile nothing skip it.
 HOST_FLAGS := $(BUILD)/host/.flags
 HOST_FLAGS_NOW := $(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS)
-NO_BUILD_GOALS := clean help deps-test deps-lint deps-fuzz deps-bench
+NO_BUILD_GOALS := clean help deps-test deps-lint deps-fuzz deps-bench \
+	uninstall
 ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NO_BUILD_GOALS),$(MAKECMDGOALS)),all),)
 ifneq ($(file <$(HOST_FLAGS)),$(HOST_FLAGS_NOW))
 $(shell mkdir -p $(BUILD)/host)
@@ -97,10 +98,13 @@ TEST_GUEST_BINS := $(TEST_GUESTS:%=$(BUILD)/guests/%.bin) \
 	$(TEST_GUESTS_32:%=$(BUILD)/guests/%.bin) \
 	$(TEST_GUESTS_16:%=$(BUILD)/guests/%.bin)
 
-GUEST_CFLAGS := -std=gnu11 -Os -ffreestanding -fno-builtin -nostdlib \
-	-fno-pic -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
-	-fno-unwind-tables -mgeneral-regs-only -Wall -Wextra -Werror \
-	-Iinclude -Iguests/include -MMD -MP
+# How every guest's code is generated: the built-in guests' and, through
+# the SDK's pkg-config files, the installed SDK's users'.
+GUEST_CODE_FLAGS := -ffreestanding -fno-builtin -fno-pic -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -mgeneral-regs-only
+GUEST_CFLAGS := -std=gnu11 -Os $(GUEST_CODE_FLAGS) -nostdlib \
+	-Wall -Wextra -Werror -Iinclude -Iguests/include -MMD -MP
 GUEST_FLAGS_16 := -m16 -march=i386 -DSIMVMM_GUEST_BITS=16
 GUEST_FLAGS_32 := -m32 -march=i386 -DSIMVMM_GUEST_BITS=32
 GUEST_FLAGS_64 := -m64 -mno-red-zone -DSIMVMM_GUEST_BITS=64
@@ -143,6 +147,8 @@ help:
 	@echo "make lint       checkpatch.pl, sparse and cppcheck; fails on any finding"
 	@echo "make fuzz       build the libFuzzer targets (clang), run each FUZZ_TIME s (default 60)"
 	@echo "make bench      simvmm against the raw-KVM floor: table, results, chart"
+	@echo "make install    simvmm and the guest SDK into PREFIX (default /usr/local), under DESTDIR"
+	@echo "make uninstall  remove what make install put there (same PREFIX and DESTDIR)"
 	@echo "make clean      remove $(BUILD)/"
 	@echo "options: SANITIZE=1 (ASan+UBSan, builds into build-san/), USE_POOLING=1 (SIMVIRTIO: poll transport by default)"
 
@@ -206,6 +212,76 @@ demo: $(SIMVMM)
 		echo "demo: /dev/kvm is missing here; running it in the vmbox testbed (tests/vmbox, docs/testing.md)"; \
 		tests/vmbox/vmbox -- $(SIMVMM) run hello64; \
 	fi
+
+# ---- install: simvmm and the guest SDK (docs/guests.md, "The guest SDK") ----
+# make install [PREFIX=/usr/local] [DESTDIR=]: the simvmm binary, and for
+# each mode its start-up code, library, linker script and pkg-config file
+# (simvmm-guest-16, -32, -64), with the headers they share. No root is
+# needed where PREFIX (or DESTDIR) can be written.
+PREFIX ?= /usr/local
+INSTALL ?= install
+bindir = $(PREFIX)/bin
+sdk_includedir = $(PREFIX)/include/simvmm-guest
+sdk_libdir = $(PREFIX)/lib/simvmm
+pkgconfigdir = $(PREFIX)/lib/pkgconfig
+SDK_MODES := 16 32 64
+# The guest library's headers, and the guest/host ABI headers they
+# include, installed as simvmm/*.h beside them: one -I finds both.
+SDK_HEADERS := guests/include/guest.h guests/include/guest_exc.h \
+	guests/include/simvirtio_drv.h
+SDK_ABI_HEADERS := include/simvmm/abi.h include/simvmm/abi-note.h \
+	include/simvmm/memmap.h include/simvmm/report.h \
+	include/simvmm/simqueue.h include/simvmm/simvirtio.h include/simvmm/x86.h
+SDK_MODE_FILES := crt0.o libsimvmm-guest.a simvmm-guest.ld
+INSTALLED = $(bindir)/simvmm \
+	$(SDK_HEADERS:guests/include/%=$(sdk_includedir)/%) \
+	$(SDK_ABI_HEADERS:include/%=$(sdk_includedir)/%) \
+	$(foreach m,$(SDK_MODES),$(SDK_MODE_FILES:%=$(sdk_libdir)/$(m)/%) \
+		$(pkgconfigdir)/simvmm-guest-$(m).pc)
+SDK_MODE_NAME_16 := real-mode (16-bit)
+SDK_MODE_NAME_32 := protected- and paged-mode (32-bit)
+SDK_MODE_NAME_64 := long-mode (64-bit)
+
+# Mode $(1)'s pkg-config file, one printf argument per line. Cflags: the
+# flags the built-in guests are compiled with, less warnings and -O.
+# Libs: linking through the compiler driver as the Makefile links with
+# ld: no libc, static, the mode's emulation, no build ID (the script
+# keeps notes out of RAM), the linker script.
+sdk_pc = 'prefix=$(PREFIX)' \
+	'includedir=$${prefix}/include/simvmm-guest' \
+	'libdir=$${prefix}/lib/simvmm/$(1)' \
+	'' \
+	'Name: simvmm-guest-$(1)' \
+	'Description: simvmm guest SDK for $(SDK_MODE_NAME_$(1)) guests' \
+	'Version: $(VERSION)' \
+	'Cflags: $(GUEST_FLAGS_$(1)) $(GUEST_CODE_FLAGS) -I$${includedir}' \
+	'Libs: $(firstword $(GUEST_FLAGS_$(1))) -nostdlib -static -Wl,-m,$(GUEST_LDEMU_$(1)) -Wl,--build-id=none $(GUEST_LDFLAGS:%=-Wl,%) -Wl,-T,$${libdir}/simvmm-guest.ld $${libdir}/crt0.o -L$${libdir} -lsimvmm-guest'
+
+define sdk_mode_install
+install-sdk-$(1): $(BUILD)/guests/$(1)/crt.o $(BUILD)/guests/$(1)/libguest.a $(GUEST_LD)
+	$(INSTALL) -d $(DESTDIR)$(sdk_libdir)/$(1) $(DESTDIR)$(pkgconfigdir)
+	$(INSTALL) -m 644 $(BUILD)/guests/$(1)/crt.o $(DESTDIR)$(sdk_libdir)/$(1)/crt0.o
+	$(INSTALL) -m 644 $(BUILD)/guests/$(1)/libguest.a $(DESTDIR)$(sdk_libdir)/$(1)/libsimvmm-guest.a
+	$(INSTALL) -m 644 $(GUEST_LD) $(DESTDIR)$(sdk_libdir)/$(1)/simvmm-guest.ld
+	@echo "write $(DESTDIR)$(pkgconfigdir)/simvmm-guest-$(1).pc"
+	@printf '%s\n' $$(call sdk_pc,$(1)) >$(DESTDIR)$(pkgconfigdir)/simvmm-guest-$(1).pc
+endef
+$(foreach m,$(SDK_MODES),$(eval $(call sdk_mode_install,$(m))))
+
+.PHONY: install uninstall $(SDK_MODES:%=install-sdk-%)
+install: $(SIMVMM) $(SDK_MODES:%=install-sdk-%)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(sdk_includedir)/simvmm
+	$(INSTALL) -m 755 $(SIMVMM) $(DESTDIR)$(bindir)/simvmm
+	$(INSTALL) -m 644 $(SDK_HEADERS) $(DESTDIR)$(sdk_includedir)
+	$(INSTALL) -m 644 $(SDK_ABI_HEADERS) $(DESTDIR)$(sdk_includedir)/simvmm
+
+# Every file install writes, then the SDK's own folders if they are empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@for d in $(sdk_includedir)/simvmm $(sdk_includedir) \
+		$(SDK_MODES:%=$(sdk_libdir)/%) $(sdk_libdir); do \
+		rmdir "$(DESTDIR)$$d" 2>/dev/null || true; \
+	done
 
 # ---- tests ----------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM) $(HOST_FLAGS)
