@@ -149,6 +149,7 @@ help:
 	@echo "make bench      simvmm against the raw-KVM floor: table, results, chart"
 	@echo "make install    simvmm and the guest SDK into PREFIX (default /usr/local), under DESTDIR"
 	@echo "make uninstall  remove what make install put there (same PREFIX and DESTDIR)"
+	@echo "make sdk-check  install into $(BUILD)/sdk-root, build examples/ from it alone"
 	@echo "make clean      remove $(BUILD)/"
 	@echo "options: SANITIZE=1 (ASan+UBSan, builds into build-san/), USE_POOLING=1 (SIMVIRTIO: poll transport by default)"
 
@@ -268,7 +269,7 @@ install-sdk-$(1): $(BUILD)/guests/$(1)/crt.o $(BUILD)/guests/$(1)/libguest.a $(G
 endef
 $(foreach m,$(SDK_MODES),$(eval $(call sdk_mode_install,$(m))))
 
-.PHONY: install uninstall $(SDK_MODES:%=install-sdk-%)
+.PHONY: install uninstall sdk-check $(SDK_MODES:%=install-sdk-%)
 install: $(SIMVMM) $(SDK_MODES:%=install-sdk-%)
 	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(sdk_includedir)/simvmm
 	$(INSTALL) -m 755 $(SIMVMM) $(DESTDIR)$(bindir)/simvmm
@@ -282,6 +283,35 @@ uninstall:
 		$(SDK_MODES:%=$(sdk_libdir)/%) $(sdk_libdir); do \
 		rmdir "$(DESTDIR)$$d" 2>/dev/null || true; \
 	done
+
+# make test's SDK check: install into $(BUILD)/sdk-root, then build a copy
+# of examples/ outside this tree with nothing but the installed SDK's
+# pkg-config files (PKG_CONFIG_LIBDIR: no other .pc is seen) into
+# $(BUILD)/examples, where tests/integration/sdk.bats runs them. The
+# examples' dependency files prove that every header came from the SDK.
+SDK_ROOT := $(abspath $(BUILD)/sdk-root)
+SDK_CHECK_PREFIX := /usr
+EXAMPLES_OUT := $(abspath $(BUILD)/examples)
+sdk-check:
+	rm -rf $(SDK_ROOT) $(EXAMPLES_OUT)
+	$(MAKE) install DESTDIR=$(SDK_ROOT) PREFIX=$(SDK_CHECK_PREFIX)
+	$(SDK_ROOT)$(SDK_CHECK_PREFIX)/bin/simvmm --version
+	@set -e; src=$$(mktemp -d); trap 'rm -rf "$$src"' EXIT; \
+	cp -R examples/. "$$src"; \
+	echo "sdk-check: examples/ copied to $$src, built against $(SDK_ROOT) alone"; \
+	env -i PATH="$$PATH" \
+		PKG_CONFIG_LIBDIR=$(SDK_ROOT)$(SDK_CHECK_PREFIX)/lib/pkgconfig \
+		PKG_CONFIG_SYSROOT_DIR=$(SDK_ROOT) \
+		$(MAKE) -C "$$src" O=$(EXAMPLES_OUT) CC=$(CC) \
+		CFLAGS='-std=gnu11 -Os -Wall -Wextra -Werror' \
+		LDFLAGS=-Wl,--fatal-warnings; \
+	outside=$$(sed 's/^[^:]*://' $(EXAMPLES_OUT)/*.d | tr ' \\' '\n\n' | \
+		grep -v -e '^$$' -e '^$(SDK_ROOT)/' -e '^[A-Za-z0-9_-]*\.c$$' || true); \
+	if [ -n "$$outside" ]; then \
+		echo "sdk-check: the examples used files outside the SDK:" $$outside >&2; \
+		exit 1; \
+	fi; \
+	echo "sdk-check: ok:" $$(cd $(EXAMPLES_OUT) && ls *.elf *.bin)
 
 # ---- tests ----------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c $(LIBSIMVMM) $(HOST_FLAGS)
@@ -329,6 +359,7 @@ deps-lint:
 
 test: deps-test
 	$(MAKE) all unit-tests $(CANARY) $(MULTI_VM)
+	$(MAKE) sdk-check
 	$(MAKE) BUILD=$(BUILD)/pool USE_POOLING=1 $(BUILD)/pool/simvmm
 	$(MAKE) tsan
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) KVM=$(KVM) tests/run
@@ -393,7 +424,7 @@ LINT_VOLATILE_OK := include/simvmm/simqueue.h guests/include/simvirtio_drv.h \
 LINT_C := $(filter-out $(LINT_VOLATILE_OK),$(LIB_SRCS) $(CLI_SRCS) \
 	$(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
-	guests/test/*.[ch] \
+	guests/test/*.[ch] examples/*.c \
 	tests/unit/*.c tests/canary.c tests/multi/*.c fuzz/*.c fuzz/*.h))
 CHECKPATCH_IGNORE := SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
@@ -417,7 +448,7 @@ lint: deps-lint $(CHECKPATCH)
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
 		$(LIB_SRCS) $(CLI_SRCS) \
 		$(wildcard guests/*.c guests/lib/*.c guests/test/*.c fuzz/*.c \
-		tests/multi/*.c)
+		tests/multi/*.c examples/*.c)
 	@echo "lint: clean"
 
 # ---- benchmarks (bench/: not part of simvmm) ------------------------------
@@ -466,4 +497,6 @@ bench: deps-bench $(SIMVMM) $(BENCH_BIN) $(RAWKVM) $(TEST_GUEST_BINS)
 clean:
 	rm -rf $(BUILD) build-san build-fuzz $(TSAN_BUILD)
 
--include $(shell find $(BUILD) $(FUZZ_BUILD) -name '*.d' 2>/dev/null)
+# Not the examples' own: they belong to examples/Makefile (sdk-check).
+-include $(shell find $(BUILD) $(FUZZ_BUILD) -path $(BUILD)/examples -prune \
+	-o -name '*.d' -print 2>/dev/null)
