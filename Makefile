@@ -112,7 +112,7 @@ GUEST_LDEMU_16 := elf_i386
 GUEST_LDEMU_32 := elf_i386
 GUEST_LDEMU_64 := elf_x86_64
 GUEST_LIB_SRCS := guests/lib/console.c guests/lib/simvirtio_drv.c \
-	guests/lib/printf.c guests/lib/report.c
+	guests/lib/printf.c guests/lib/report.c guests/lib/string.c
 GUEST_LD := $(BUILD)/guests/guest.ld
 # A flat guest is one segment, code and data (the exception table, the
 # library's report) alike: RWX by design, so ld 2.39+ need not warn.

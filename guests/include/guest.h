@@ -117,6 +117,12 @@ guest_assert_fail(const char *file, unsigned int line, const char *fmt, ...);
  * Guest C entry point, called by the mode's crt. Its return value is left
  * in RAX when the crt halts.
  */
+/* The C library's four memory functions (guests/lib/string.c). */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+
 int main(void);
 
 #endif /* SIMVMM_GUEST_H */

@@ -295,3 +295,11 @@ refused() {
 	[ "$status" -eq 0 ]
 	[ "$output" = SRPT ]
 }
+
+@test "the library's memcpy, memmove, memset and memcmp work (long mode)" {
+	run --separate-stderr "$SIMVMM" run --mode long --check \
+		"$TEST_GUESTS/string_ops.bin"
+	[ "$status" -eq 0 ]
+	[ "$output" = "string ops ok" ]
+	[[ "$stderr" == *"verified RAX=42 and [0x400]=42"* ]]
+}
