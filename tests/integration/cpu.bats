@@ -11,18 +11,6 @@ load helpers
 
 TEST_GUESTS=$BATS_TEST_DIRNAME/../../${BUILD:-build}/guests/test
 
-# jget FILE 'PYTHON EXPRESSION over d': a value from a JSON report.
-jget() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$1" "$2"
-}
-
-# The exits object as sorted "key=value" words.
-exits_of() {
-	jget "$1" '" ".join("%s=%d" % kv for kv in sorted(d["exits"].items()))'
-}
-
 # cpu_state MODE: run the test guest that prints the CPU state (the 32-bit
 # build for protected and paged mode); its lines land in ${lines[@]}.
 cpu_state() {

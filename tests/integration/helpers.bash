@@ -95,3 +95,16 @@ teardown() {
 			"$BATS_TEST_TMPDIR"/vg.*
 	fi
 }
+
+# jget FILE 'PYTHON EXPRESSION over d': a value from a JSON report (jq's
+# job, in python3, which the tests need anyway).
+jget() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# The exits object of a stats report as sorted "key=value" words.
+exits_of() {
+	jget "$1" '" ".join("%s=%d" % kv for kv in sorted(d["exits"].items()))'
+}

@@ -17,18 +17,6 @@ setup() {
 	require_kvm
 }
 
-# jget FILE 'PYTHON EXPRESSION over d': a value from a JSON report.
-jget() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$1" "$2"
-}
-
-# The exits object as sorted "key=value" words.
-exits_of() {
-	jget "$1" '" ".join("%s=%d" % kv for kv in sorted(d["exits"].items()))'
-}
-
 # The line of guests/test/FILE that holds STRING.
 line_of() {
 	grep -nF "$2" "$TOP/guests/test/$1" | cut -d: -f1

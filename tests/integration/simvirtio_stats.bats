@@ -14,13 +14,6 @@ setup() {
 	require_kvm
 }
 
-# jget FILE 'PYTHON EXPRESSION over d': query the JSON report.
-jget() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$1" "$2"
-}
-
 # MMIO exits of the simvirtio device in its register page (offset <
 # 0x1000) or its ring page, from the per-address list. No site may have
 # been dropped, or the sums would not be the whole story.

@@ -11,18 +11,6 @@ setup() {
 	require_kvm
 }
 
-# jq-like query with python3: jget FILE 'PYTHON EXPRESSION over d'.
-jget() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$1" "$2"
-}
-
-# The exits object as "key=value" words, sorted: one exact comparison.
-exits_of() {
-	jget "$1" '" ".join("%s=%d" % kv for kv in sorted(d["exits"].items()))'
-}
-
 # Run simvmm with --stats-file: $f is the report, the rest as run_split.
 stats_run() {
 	f=$BATS_TEST_TMPDIR/stats.json
