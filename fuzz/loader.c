@@ -102,7 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* 64 KiB to 4 MiB in 4 KiB steps: one slot, or both. */
 	mem_size = SIMVMM_MEM_MIN + (fuzz_take(&in, 2) % 1009) * 4096;
-	mode = fuzz_take(&in, 1) % 3;
+	/* Every mode, paged too: its reserved range differs from long mode's. */
+	mode = fuzz_take(&in, 1) % (CPU_MODE_PAGED + 1);
 	flags = fuzz_take(&in, 1);
 	addr = fuzz_take(&in, 8);
 	/* Mostly near RAM and its edges, sometimes anywhere at all. */
