@@ -120,7 +120,7 @@ static void print_usage(FILE *f)
 		"      --stats-file PATH  write the statistics as JSON to PATH\n"
 		"      --trace            print one line per VM exit on stderr\n"
 		"      --load-addr ADDR   guest-physical load address of a flat image\n"
-		"                         (default: 0x%x; an ELF's segments say where)\n"
+		"                         (default: 0x%x); an ELF's segments say where\n"
 		"      --entry ADDR       first instruction (default: the load address,\n"
 		"                         or the ELF's entry point)\n"
 		"      --check            after hlt, require RAX = 42 and the 32-bit word at\n"
