@@ -34,7 +34,6 @@ static void debugcon_put(struct debugcon *con, uint8_t c)
 		return;
 	/* The buffer is full: the guest waits for the reader, we do not. */
 	while (!chardev_write(con->out, &c, 1)) {
-		con->stalls++;
 		if (vm_wait(con->vm, chardev_fd(con->out), POLLOUT, -1) < 0) {
 			con->dropped++;
 			return;

@@ -20,7 +20,6 @@ struct debugcon {
 	uint64_t bytes;		/* bytes the guest wrote */
 	uint64_t dropped;	/* bytes not passed on: over limit, stopping */
 	uint64_t limit;		/* most bytes passed on; 0 = no limit */
-	uint64_t stalls;	/* times the guest waited for the reader */
 };
 
 /*

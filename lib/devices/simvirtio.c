@@ -650,7 +650,6 @@ static void exit_ring_io(struct simvirtio *sv, uint64_t off, uint32_t len)
 	if (off == RING_OFF(tx.tail) && sv->tx_stalled && sv->out) {
 		if (!chardev_flush(sv->out) || chardev_room(sv->out))
 			return;
-		sv->stats.tx_stalls++;
 		if (vm_wait(sv->vm, chardev_fd(sv->out), POLLOUT,
 			    SV_OUTPUT_WAIT_MS) > 0)
 			chardev_flush(sv->out);
@@ -716,7 +715,6 @@ static void poller_sleep(struct simvirtio *sv)
 	if (sv->tx_stalled && sv->out) {
 		pfd[n].fd = chardev_fd(sv->out);
 		pfd[n++].events = POLLOUT;
-		sv->stats.tx_stalls++;
 	}
 	if (poll(pfd, n, -1) <= 0)
 		return;

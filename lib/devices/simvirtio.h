@@ -52,7 +52,6 @@ struct simvirtio_stats {
 	uint64_t config_exits;	/* MMIO exits on the register page */
 	uint64_t ring_exits;	/* MMIO exits on the ring page */
 	uint64_t kicks;		/* driver notifies (ioeventfd), poll only */
-	uint64_t tx_stalls;	/* times TX waited for the output's reader */
 	uint64_t tx_bytes;	/* data bytes taken from TX in READY */
 	uint64_t rx_bytes;	/* data bytes put on RX */
 };
