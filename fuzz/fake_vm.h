@@ -15,11 +15,9 @@
 
 #include "vm.h"
 
-/* As vm_create(): RAM below the device hole, the rest above it. */
+/* As vm_create(): RAM in one piece from 0, the devices above it. */
 static inline void fake_vm_init(struct vm *vm, uint8_t *mem, uint64_t size)
 {
-	uint64_t low = size < SIMVMM_LOWMEM_END ? size : SIMVMM_LOWMEM_END;
-
 	memset(vm, 0, sizeof(*vm));
 	vm->fd = -1;
 	vm->stop_fd = -1;	/* no eventfd: vm_request_stop() only records */
@@ -27,13 +25,9 @@ static inline void fake_vm_init(struct vm *vm, uint8_t *mem, uint64_t size)
 	vm->mem = mem;
 	vm->mem_size = size;
 	bus_init(&vm->bus);
-	vm->slots[0] = (struct vm_slot){ 0, low, mem };
+	vm->slots[0] = (struct vm_slot){ 0, size, mem };
 	vm->nr_slots = 1;
-	if (size > low) {
-		vm->slots[1] = (struct vm_slot){ SIMVMM_HIGHMEM_START,
-						 size - low, mem + low };
-		vm->nr_slots = 2;
-	}
+	vm->mmio_base = SIMVMM_MMIO_BASE(size);
 }
 
 /* The device half of vm_destroy(): destructors in reverse order. */

@@ -20,7 +20,7 @@ int main(void)
 	q_elem_t buf[SIMVIRTIO_QUEUE_LEN];
 	int err, n;
 
-	err = simvirtio_probe(&d, SIMVMM_SIMVIRTIO_ADDR);
+	err = simvirtio_probe(&d, simvirtio_find());
 	if (!err)
 		err = simvirtio_start(&d);
 	while (!err) {

@@ -14,7 +14,7 @@ int main(void)
 	struct simvirtio_drv d;
 	int err;
 
-	err = simvirtio_probe(&d, SIMVMM_SIMVIRTIO_ADDR);
+	err = simvirtio_probe(&d, simvirtio_find());
 	if (!err)
 		err = simvirtio_start(&d);
 	if (!err)

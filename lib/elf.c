@@ -14,6 +14,7 @@
 
 #include <simvmm/abi-note.h>
 #include <simvmm/memmap.h>
+#include <simvmm/simvirtio.h>
 
 #include "elf.h"
 #include "log.h"
@@ -511,26 +512,12 @@ int elf_check_entry(const struct elf_image *e, uint64_t entry,
 		      field, ULL(entry));
 }
 
-/* "[0x0, 0x100000) and [0x200000, 0x4100000)": the VM's RAM. */
-static void describe_ram(const struct vm *vm, char *buf, size_t size)
-{
-	unsigned int i;
-	int n = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < vm->nr_slots && n >= 0 && (size_t)n < size; i++)
-		n += snprintf(buf + n, size - n, "%s[0x%llx, 0x%llx)",
-			      i ? " and " : "", ULL(vm->slots[i].gpa),
-			      ULL(vm->slots[i].gpa + vm->slots[i].size));
-}
-
 /* Is [@s->paddr, + memsz) wholly one RAM slot of @vm? If not, say why. */
 static int check_ram(const struct vm *vm, const struct elf_segment *s,
 		     const char *what)
 {
 	uint64_t end = s->paddr + s->memsz;
 	uint64_t room = vm_ram_room(vm, s->paddr);
-	char ram[128];
 
 	if (s->memsz > vm->mem_size)
 		return refuse(-ENOSPC, what, "PT_LOAD %u: p_memsz 0x%llx (0x%llx bytes from the file, 0x%llx zero-filled) is more than the guest's 0x%llx bytes of RAM; raise --memory",
@@ -538,18 +525,20 @@ static int check_ram(const struct vm *vm, const struct elf_segment *s,
 			      ULL(s->memsz - s->filesz), ULL(vm->mem_size));
 	if (room && s->memsz <= room && vm_gpa_to_hva(vm, s->paddr, s->memsz))
 		return 0;
-	if (s->paddr < SIMVMM_HOLE_END && SIMVMM_HOLE_START < end)
-		return refuse(-EINVAL, what, "PT_LOAD %u at [0x%llx, 0x%llx) overlaps the device hole [0x%x, 0x%x), which is MMIO, never RAM; link it below 0x%x, or at 0x%x or above with --memory above 1M",
+	if (ranges_meet(s->paddr, s->memsz, vm->mmio_base,
+			SIMVIRTIO_WINDOW_SIZE))
+		return refuse(-EINVAL, what, "PT_LOAD %u at [0x%llx, 0x%llx) overlaps the device window at 0x%llx, which is MMIO, never RAM; link it inside RAM [0x0, 0x%llx)%s",
 			      s->index, ULL(s->paddr), ULL(end),
-			      SIMVMM_HOLE_START, SIMVMM_HOLE_END,
-			      SIMVMM_HOLE_START, SIMVMM_HOLE_END);
-	describe_ram(vm, ram, sizeof(ram));
+			      ULL(vm->mmio_base), ULL(vm->mem_size),
+			      vm->mem_size <= SIMVMM_LOWMEM_END ?
+			      ", or give --memory above 1M for RAM at 1 MiB" :
+			      "");
 	if (!room)
-		return refuse(-EINVAL, what, "PT_LOAD %u at p_paddr 0x%llx is not guest RAM (RAM is %s); link it inside RAM or raise --memory",
-			      s->index, ULL(s->paddr), ram);
-	return refuse(-ENOSPC, what, "PT_LOAD %u at [0x%llx, 0x%llx) runs 0x%llx bytes past the end of RAM at 0x%llx (RAM is %s); raise --memory or link it lower",
+		return refuse(-EINVAL, what, "PT_LOAD %u at p_paddr 0x%llx is not guest RAM (RAM is [0x0, 0x%llx)); link it inside RAM or raise --memory",
+			      s->index, ULL(s->paddr), ULL(vm->mem_size));
+	return refuse(-ENOSPC, what, "PT_LOAD %u at [0x%llx, 0x%llx) runs 0x%llx bytes past the end of RAM at 0x%llx; raise --memory or link it lower",
 		      s->index, ULL(s->paddr), ULL(end),
-		      ULL(s->memsz - room), ULL(s->paddr + room), ram);
+		      ULL(s->memsz - room), ULL(s->paddr + room));
 }
 
 int elf_load(struct vm *vm, enum cpu_mode mode, const struct elf_image *e,

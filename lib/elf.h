@@ -77,7 +77,7 @@ int elf_check_entry(const struct elf_image *e, uint64_t entry,
 
 /*
  * Check that every segment of @e lies wholly in @vm's RAM (none in the
- * device hole, none larger than RAM) and clear of what @mode's setup
+ * device window, none larger than RAM) and clear of what @mode's setup
  * writes (cpu_mode_reserved()); only then copy each segment's file bytes
  * from @img to its p_paddr and zero the rest of its p_memsz. On a refusal
  * nothing is written. 0, or -EINVAL / -ENOSPC after one message.

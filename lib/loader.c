@@ -161,10 +161,9 @@ int loader_place(struct vm *vm, enum cpu_mode mode, uint64_t addr,
 		return -EINVAL;
 	}
 	if (room == 0) {
-		pr_err("load address 0x%llx is not guest RAM (low RAM is [0, 0x%llx)%s); pick another --load-addr or raise --memory",
+		pr_err("load address 0x%llx is not guest RAM (RAM is [0x0, 0x%llx)); pick another --load-addr or raise --memory",
 		       (unsigned long long)addr,
-		       (unsigned long long)vm->slots[0].size,
-		       vm->nr_slots > 1 ? ", high RAM starts at 0x200000" : "");
+		       (unsigned long long)vm->mem_size);
 		return -EINVAL;
 	}
 	if (len > room) {

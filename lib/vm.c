@@ -44,7 +44,6 @@ static int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size,
 
 int vm_create(int sys_fd, uint64_t mem_size, struct vm **out)
 {
-	uint64_t low;
 	struct vm *vm;
 	int err;
 
@@ -103,17 +102,11 @@ int vm_create(int sys_fd, uint64_t mem_size, struct vm **out)
 	/* Advisory: KSM may be off or absent, which costs nothing. */
 	(void)madvise(vm->mem, mem_size, MADV_MERGEABLE);
 
-	/* RAM stops at the device hole and resumes above it. */
-	low = mem_size < SIMVMM_LOWMEM_END ? mem_size : SIMVMM_LOWMEM_END;
-	err = vm_add_slot(vm, 0, low, vm->mem);
+	/* RAM in one piece from 0; the devices sit above it (memmap.h). */
+	err = vm_add_slot(vm, 0, mem_size, vm->mem);
 	if (err)
 		goto err_unmap;
-	if (mem_size > low) {
-		err = vm_add_slot(vm, SIMVMM_HIGHMEM_START, mem_size - low,
-				  vm->mem + low);
-		if (err)
-			goto err_unmap;
-	}
+	vm->mmio_base = SIMVMM_MMIO_BASE(mem_size);
 
 	*out = vm;
 	return 0;

@@ -52,8 +52,9 @@ struct vm {
 	int fd;			/* the VM */
 	uint8_t *mem;		/* all guest RAM, one host mapping */
 	uint64_t mem_size;
-	struct vm_slot slots[2];
+	struct vm_slot slots[1];
 	unsigned int nr_slots;
+	uint64_t mmio_base;	/* the device window (SIMVMM_MMIO_BASE()) */
 	unsigned int nr_dev_slots;	/* device memory, see vm_map_device_memory */
 	int vcpu_mmap_size;
 	struct bus bus;
@@ -107,7 +108,7 @@ vm_attach_device(struct vm *vm, const char *name, void *priv,
 
 /*
  * Make @size bytes of host memory at @hva (page aligned) guest memory at
- * @gpa for a device, e.g. a shared ring page inside the device hole. It is
+ * @gpa for a device, e.g. a shared ring page in the device window. It is
  * not RAM: vm_gpa_to_hva() and the loader never see it. Returns the KVM
  * slot number (>= 0) or a negative errno (reported).
  */

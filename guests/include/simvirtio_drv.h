@@ -44,6 +44,13 @@ struct simvirtio_drv {
 #define SV_EOS		(-4)	/* RX: the input ended */
 #define SV_ECORRUPT	(-5)	/* a ring index is out of range */
 
+/*
+ * Where the device is: the device table's first entry, listed from
+ * power-on in the large memory map, or else the assignment's fixed
+ * SIMVMM_SIMVIRTIO_ADDR (docs/simvirtio.md, "Finding the device").
+ */
+uint32_t simvirtio_find(void);
+
 /* Check the magic and the queue length at @addr; set up both queues. */
 int simvirtio_probe(struct simvirtio_drv *d, uint32_t addr);
 

@@ -348,6 +348,19 @@ int simvirtio_in_table(uint64_t addr)
 	return 0;
 }
 
+uint32_t simvirtio_find(void)
+{
+	const volatile device_table_t *t = (const volatile device_table_t *)
+		launder(SIMVMM_DEVTABLE_ADDR);
+	uint64_t addr;
+
+	/* Empty: the assignment's map, where the device has a fixed home. */
+	if (t->count == 0 || t->count > SIMVIRTIO_MAX_DEVICES)
+		return SIMVMM_SIMVIRTIO_ADDR;
+	addr = t->device_addresses[0];
+	return addr > 0xffffffffu ? 0 : (uint32_t)addr;
+}
+
 /* One control byte on TX, then wait for the device to act on it. */
 static int send_ctl(struct simvirtio_drv *d, q_elem_t c)
 {

@@ -20,7 +20,7 @@
 
 static inline void bench_start(struct simvirtio_drv *d)
 {
-	if (simvirtio_probe(d, SIMVMM_SIMVIRTIO_ADDR) || simvirtio_start(d))
+	if (simvirtio_probe(d, simvirtio_find()) || simvirtio_start(d))
 		guest_exit(BENCH_EXIT_START);
 }
 

@@ -21,7 +21,7 @@ static inline int hostile_not_stopped(void)
 /* Probe only: the device is still at power-on. */
 static inline void hostile_probe(struct simvirtio_drv *d)
 {
-	if (simvirtio_probe(d, SIMVMM_SIMVIRTIO_ADDR))
+	if (simvirtio_probe(d, simvirtio_find()))
 		guest_exit(90);
 }
 

@@ -16,7 +16,7 @@ int main(void)
 	struct simvirtio_drv d;
 	unsigned int i;
 
-	if (simvirtio_probe(&d, SIMVMM_SIMVIRTIO_ADDR) || simvirtio_start(&d))
+	if (simvirtio_probe(&d, simvirtio_find()) || simvirtio_start(&d))
 		guest_exit(90);
 	for (i = 0; i < 1000; i++)
 		outb(IDLE_PORT, 0);

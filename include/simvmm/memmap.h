@@ -14,13 +14,24 @@
  *                        mode, and paged mode under its PAE PDPT)
  *   0x007000 - 0x007fff  real-mode stack (SS:SP = 0:0x8000)
  *   0x008000             default load address and entry point
+ *   0x009000 - 0x009fff  Multiboot information (a Multiboot kernel only)
  *   ...                  guest image, then free RAM
  *   0x100000             top of the 32/64-bit stack (RSP = 1 MiB)
- *   0x100000 - 0x1fffff  device hole: MMIO only, never RAM
- *     0x100000 - 0x101fff  SIMVIRTIO window (registers, then rings;
- *                          the ring page is a RAM slot under the poll
- *                          transport, see simvirtio.h)
- *   0x200000 -           RAM above the first MiB, when --memory > 1 MiB
+ *
+ * Above that, one of two maps, chosen by the RAM size alone:
+ *
+ * The assignment's map, RAM of 1 MiB (the default) or less:
+ *   0x000000 - RAM end   RAM
+ *   0x100000 - 0x101fff  SIMVIRTIO window (registers, then rings; the ring
+ *                        page is a RAM slot under the poll transport, see
+ *                        simvirtio.h), at the address the assignment gives
+ *
+ * The large map, RAM above 1 MiB (a Multiboot kernel linked at 1 MiB):
+ *   0x000000 - RAM end   RAM, in one piece (RAM ends at 3 GiB at most)
+ *   0xc0000000 -         the device window, above RAM and below 4 GiB as
+ *                        on PC platforms; SIMVIRTIO at its start. The
+ *                        device table at 0x500 lists it from power-on, so
+ *                        a driver finds it there (docs/simvirtio.md)
  */
 #ifndef SIMVMM_MEMMAP_H
 #define SIMVMM_MEMMAP_H
@@ -39,20 +50,33 @@
 #define SIMVMM_LOAD_ADDR	0x8000
 #define SIMVMM_STACK_TOP	0x100000
 
-/* Low RAM ends where the device hole begins. */
+/* The assignment's map ends its RAM where the device window begins. */
 #define SIMVMM_LOWMEM_END	0x100000
-#define SIMVMM_HOLE_START	0x100000
-#define SIMVMM_HOLE_END		0x200000
-#define SIMVMM_HIGHMEM_START	SIMVMM_HOLE_END
 
-/* First byte of the SIMVIRTIO MMIO window, inside the hole. */
+/* The SIMVIRTIO window: in the assignment's map, and in the large one. */
 #define SIMVMM_SIMVIRTIO_ADDR	0x100000
+#define SIMVMM_MMIO_HIGH_BASE	0xc0000000
+
+/* Where a machine with @mem bytes of RAM has its device window. */
+#define SIMVMM_MMIO_BASE(mem) \
+	((mem) <= SIMVMM_LOWMEM_END ? SIMVMM_SIMVIRTIO_ADDR : \
+	 SIMVMM_MMIO_HIGH_BASE)
+
+/* The Multiboot information a Multiboot kernel is given (multiboot.h). */
+#define SIMVMM_MBINFO_ADDR	0x9000
+#define SIMVMM_MBINFO_SIZE	0x1000
 
 /* Intel needs three pages for the TSS of real-mode emulation. */
 #define SIMVMM_TSS_ADDR		0xfffbd000
 
-/* RAM size limits: the long-mode identity map covers the first 4 GiB. */
+/*
+ * RAM size limits: the long-mode identity map covers the first 4 GiB, and
+ * RAM stays below the device window. The default is the assignment's 1 MiB;
+ * an image that loads above 1 MiB gets SIMVMM_MEM_LARGE_DEFAULT unless
+ * --memory says otherwise.
+ */
 #define SIMVMM_MEM_DEFAULT	0x100000
+#define SIMVMM_MEM_LARGE_DEFAULT	0x4000000
 #define SIMVMM_MEM_MIN		0x10000
 #define SIMVMM_MEM_MAX		0xc0000000
 

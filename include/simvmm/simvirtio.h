@@ -71,7 +71,6 @@ typedef struct device_table {
 #define SIMVIRTIO_CONFIG_OFF	0x0000
 #define SIMVIRTIO_RINGS_OFF	0x1000
 #define SIMVIRTIO_RINGS_SIZE	0x1000
-#define SIMVIRTIO_RINGS_ADDR	(SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_RINGS_OFF)
 
 /*
  * Config space, in the assignment's order and widths. Every access must be
@@ -121,7 +120,7 @@ typedef struct queue_control {
 } queue_control_t;
 
 /*
- * The ring page, at SIMVIRTIO_RINGS_ADDR. TX is driver -> device, RX is
+ * The ring page, at SIMVIRTIO_RINGS_OFF in the window. TX is driver -> device, RX is
  * device -> driver. The two queues and the device's flags sit on separate
  * 64-byte cache lines so each side writes lines the other mostly reads.
  */
@@ -177,7 +176,9 @@ _Static_assert(offsetof(device_table_t, device_addresses) == 8,
 _Static_assert(sizeof(device_table_t) == 88, "device table size");
 _Static_assert(SIMVMM_DEVTABLE_ADDR + sizeof(device_table_t) <= 0x600,
 	       "device table overruns its slot in memmap.h");
-_Static_assert(SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_WINDOW_SIZE <=
-	       SIMVMM_HOLE_END, "window outside the device hole");
+_Static_assert(SIMVMM_SIMVIRTIO_ADDR == SIMVMM_LOWMEM_END &&
+	       SIMVMM_MMIO_HIGH_BASE >= SIMVMM_MEM_MAX &&
+	       SIMVMM_MMIO_HIGH_BASE + SIMVIRTIO_WINDOW_SIZE <= SIMVMM_TSS_ADDR,
+	       "the window lies above RAM in both maps, clear of the TSS");
 
 #endif /* SIMVMM_SIMVIRTIO_H */

@@ -126,9 +126,9 @@ static void devtable_publish(struct simvirtio *sv, bool present)
 	if (!hva)
 		return;
 	memset(&t, 0, sizeof(t));
-	if (present) {
+	if (present || sv->listed_always) {
 		t.count = 1;
-		t.device_addresses[0] = SIMVMM_SIMVIRTIO_ADDR;
+		t.device_addresses[0] = sv->base;
 	}
 	memcpy(hva, &t, sizeof(t));
 }
@@ -808,14 +808,15 @@ static void poll_teardown(struct simvirtio *sv)
 	if (sv->rx_kick_fd >= 0 && eventfd_read(sv->rx_kick_fd, &late) == 0)
 		sv->stats.kicks += late;
 	if (sv->ioeventfds) {
-		assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_Q0_CTL,
+		assign_ioeventfd(sv, sv->base + SIMVIRTIO_REG_Q0_CTL,
 				 sv->kick_fd, false);
-		assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_Q1_CTL,
+		assign_ioeventfd(sv, sv->base + SIMVIRTIO_REG_Q1_CTL,
 				 sv->rx_kick_fd, false);
 		sv->ioeventfds = false;
 	}
 	if (sv->slot >= 0) {
-		vm_unmap_device_memory(sv->vm, sv->slot, SIMVIRTIO_RINGS_ADDR);
+		vm_unmap_device_memory(sv->vm, sv->slot,
+				       sv->base + SIMVIRTIO_RINGS_OFF);
 		sv->slot = -1;
 	}
 	if (sv->kick_fd >= 0)
@@ -852,20 +853,20 @@ static int poll_setup(struct simvirtio *sv)
 		pr_err("simvirtio: eventfd: %s", strerror(-err));
 		return err;
 	}
-	err = vm_map_device_memory(sv->vm, SIMVIRTIO_RINGS_ADDR,
+	err = vm_map_device_memory(sv->vm, sv->base + SIMVIRTIO_RINGS_OFF,
 				   SIMVIRTIO_RINGS_SIZE, sv->rings);
 	if (err < 0)
 		return err;
 	sv->slot = err;
 
-	err = assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_Q0_CTL,
+	err = assign_ioeventfd(sv, sv->base + SIMVIRTIO_REG_Q0_CTL,
 			       sv->kick_fd, true);
 	if (!err) {
-		err = assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR +
+		err = assign_ioeventfd(sv, sv->base +
 				       SIMVIRTIO_REG_Q1_CTL, sv->rx_kick_fd,
 				       true);
 		if (err)
-			assign_ioeventfd(sv, SIMVMM_SIMVIRTIO_ADDR +
+			assign_ioeventfd(sv, sv->base +
 					 SIMVIRTIO_REG_Q0_CTL, sv->kick_fd,
 					 false);
 	}
@@ -927,6 +928,9 @@ int simvirtio_attach(struct vm *vm, const struct simvirtio_params *p,
 	if (!sv)
 		return -ENOMEM;
 	sv->vm = vm;
+	sv->base = vm->mmio_base;
+	/* The large map has no fixed address: the table is how it is found. */
+	sv->listed_always = sv->base != SIMVMM_SIMVIRTIO_ADDR;
 	sv->transport = p->transport;
 	sv->out = p->out;
 	sv->in = p->in;
@@ -964,12 +968,12 @@ int simvirtio_attach(struct vm *vm, const struct simvirtio_params *p,
 		free(sv);
 		return err;
 	}
-	err = bus_register(&vm->bus, BUS_MMIO, SIMVMM_SIMVIRTIO_ADDR,
+	err = bus_register(&vm->bus, BUS_MMIO, sv->base,
 			   SIMVIRTIO_WINDOW_SIZE, simvirtio_mmio, sv,
 			   "simvirtio");
 	if (err) {
-		pr_err("simvirtio: registering the window at 0x%x: %s",
-		       SIMVMM_SIMVIRTIO_ADDR, strerror(-err));
+		pr_err("simvirtio: registering the window at 0x%llx: %s",
+		       (unsigned long long)sv->base, strerror(-err));
 		return err;
 	}
 	if (sv->transport == SIMVIRTIO_POLL) {
@@ -977,7 +981,8 @@ int simvirtio_attach(struct vm *vm, const struct simvirtio_params *p,
 		if (err)
 			return err;	/* vm_destroy undoes the partial setup */
 	}
-	pr_info("simvirtio at 0x%x, %s transport", SIMVMM_SIMVIRTIO_ADDR,
+	pr_info("simvirtio at 0x%llx, %s transport",
+		(unsigned long long)sv->base,
 		simvirtio_transport_name(sv->transport));
 	if (out)
 		*out = sv;

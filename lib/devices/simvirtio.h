@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The SIMVIRTIO device (docs/simvirtio.md): config registers and two rings
- * in an MMIO window at SIMVMM_SIMVIRTIO_ADDR, TX to an fd, RX from an fd,
+ * in the VM's MMIO window (vm->mmio_base), TX to an fd, RX from an fd,
  * over the exit or the poll transport.
  */
 #ifndef SIMVMM_DEV_SIMVIRTIO_H
@@ -58,6 +58,8 @@ struct simvirtio_stats {
 
 struct simvirtio {
 	struct vm *vm;
+	uint64_t base;		/* the window's guest-physical address */
+	bool listed_always;	/* in the device table from power-on */
 	enum simvirtio_transport transport;
 	struct chardev *out;
 	struct chardev *in;

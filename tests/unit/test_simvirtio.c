@@ -159,6 +159,7 @@ static int fx_setup(void **state)
 	f->vm->slots[0].size = RAM_SIZE;
 	f->vm->slots[0].hva = f->vm->mem;
 	f->vm->nr_slots = 1;
+	f->vm->mmio_base = SIMVMM_MMIO_BASE(RAM_SIZE);
 	bus_init(&f->vm->bus);
 	assert_int_equal(pipe2(f->out, O_CLOEXEC | O_NONBLOCK), 0);
 	assert_int_equal(pipe2(f->in, O_CLOEXEC), 0);
