@@ -60,7 +60,7 @@ endif
 endif
 
 LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/elf.c lib/kvm.c lib/loader.c \
-	lib/log.c lib/machine.c lib/parse.c lib/vcpu.c lib/vm.c \
+	lib/log.c lib/machine.c lib/multiboot.c lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c \
 	lib/devices/simvirtio.c lib/devices/report.c
 CLI_SRCS := cli/simvmm.c cli/builtin.c
@@ -118,6 +118,11 @@ GUEST_LD := $(BUILD)/guests/guest.ld
 # library's report) alike: RWX by design, so ld 2.39+ need not warn.
 GUEST_LDFLAGS := $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
+# Multiboot kernels as other tools build them (guests/multiboot/): linked
+# at 1 MiB by their own script, no crt or library of simvmm's. One is an
+# ELF; the other a flat binary whose header gives the load addresses.
+MB_OUT := $(BUILD)/guests/multiboot
+MB_KERNELS := $(MB_OUT)/kernel.elf $(MB_OUT)/kernel-aout.bin
 
 # ---- tests ----------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -137,7 +142,7 @@ FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \
 	fuzz fuzz-build deps-fuzz tsan
-all: $(SIMVMM) $(TEST_GUEST_BINS)
+all: $(SIMVMM) $(TEST_GUEST_BINS) $(MB_KERNELS)
 
 help:
 	@echo "make            build build/simvmm and the built-in guests"
@@ -204,6 +209,23 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 $(GUEST_LD): guests/guest.ld.S include/simvmm/memmap.h include/simvmm/abi-note.h
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -Iinclude $< -o $@
+
+# The Multiboot kernels (MB_KERNELS)
+$(MB_OUT)/%.o: guests/multiboot/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_FLAGS_32) $(GUEST_CFLAGS) -O2 -c $< -o $@
+$(MB_OUT)/boot.o: guests/multiboot/boot.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_FLAGS_32) $(GUEST_CFLAGS) -c $< -o $@
+$(MB_OUT)/boot-aout.o: guests/multiboot/boot.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_FLAGS_32) $(GUEST_CFLAGS) -DMB_BY_ADDRESS -c $< -o $@
+$(MB_OUT)/kernel.elf: $(MB_OUT)/boot.o $(MB_OUT)/kernel.o guests/multiboot/kernel.ld
+	$(LD) -m elf_i386 -nostdlib $(GUEST_LDFLAGS) -T guests/multiboot/kernel.ld -o $@ $(filter %.o,$^)
+$(MB_OUT)/kernel-aout.elf: $(MB_OUT)/boot-aout.o $(MB_OUT)/kernel.o guests/multiboot/kernel.ld
+	$(LD) -m elf_i386 -nostdlib $(GUEST_LDFLAGS) -T guests/multiboot/kernel.ld -o $@ $(filter %.o,$^)
+$(MB_OUT)/kernel-aout.bin: $(MB_OUT)/kernel-aout.elf
+	$(OBJCOPY) -O binary $< $@
 
 # Where /dev/kvm is missing, the demo runs in the vmbox testbed instead.
 demo: $(SIMVMM)
@@ -424,7 +446,7 @@ LINT_VOLATILE_OK := include/simvmm/simqueue.h guests/include/simvirtio_drv.h \
 LINT_C := $(filter-out $(LINT_VOLATILE_OK),$(LIB_SRCS) $(CLI_SRCS) \
 	$(wildcard lib/*.h lib/devices/*.h cli/*.h \
 	include/simvmm/*.h guests/include/*.h guests/*.c guests/lib/*.c \
-	guests/test/*.[ch] examples/*.c \
+	guests/test/*.[ch] guests/multiboot/*.c examples/*.c \
 	tests/unit/*.c tests/canary.c tests/multi/*.c fuzz/*.c fuzz/*.h))
 CHECKPATCH_IGNORE := SPDX_LICENSE_TAG,FILE_PATH_CHANGES,NEW_TYPEDEFS,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
@@ -447,7 +469,8 @@ lint: deps-lint $(CHECKPATCH)
 		--suppress=variableScope \
 		-D__x86_64__ -D__linux__ -Iinclude -Ilib -Iguests/include \
 		$(LIB_SRCS) $(CLI_SRCS) \
-		$(wildcard guests/*.c guests/lib/*.c guests/test/*.c fuzz/*.c \
+		$(wildcard guests/*.c guests/lib/*.c guests/test/*.c \
+		guests/multiboot/*.c fuzz/*.c \
 		tests/multi/*.c examples/*.c)
 	@echo "lint: clean"
 

@@ -32,6 +32,7 @@
 #include "../lib/loader.h"
 #include "../lib/log.h"
 #include "../lib/machine.h"
+#include "../lib/multiboot.h"
 #include "../lib/parse.h"
 #include "../lib/stats.h"
 #include "../lib/vcpu.h"
@@ -50,6 +51,8 @@ enum {
 	EXIT_SIGNAL_BASE = 128,
 };
 
+_Static_assert(MB_CMDLINE_MAX == 2047, "--cmdline's limit, as --help says");
+
 /* --count: VMs run at once, one thread each. */
 #define MAX_COUNT 256u
 
@@ -60,7 +63,9 @@ struct run_opts {
 	const char *guest;
 	bool mode_set;
 	enum cpu_mode mode;
+	bool mem_set;
 	uint64_t mem_size;
+	const char *cmdline;	/* a Multiboot kernel's; NULL: none */
 	uint64_t timeout_ns;
 	enum stats_report stats;
 	const char *stats_file;
@@ -190,6 +195,7 @@ enum {
 	OPT_SIMVIRTIO,
 	OPT_SV_IN,
 	OPT_SV_OUT,
+	OPT_CMDLINE,
 };
 
 static const struct option run_options[] = {
@@ -202,6 +208,7 @@ static const struct option run_options[] = {
 	{ "trace", no_argument, NULL, OPT_TRACE },
 	{ "load-addr", required_argument, NULL, OPT_LOAD_ADDR },
 	{ "entry", required_argument, NULL, OPT_ENTRY },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
 	{ "simvirtio", no_argument, NULL, OPT_SIMVIRTIO },
@@ -247,6 +254,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 			    o->mem_size > SIMVMM_MEM_MAX || o->mem_size % 4096)
 				return usage_error("bad --memory '%s': give a multiple of 4K from 64K to 3G, e.g. 1M or 256M (the mode is --mode)",
 						   optarg);
+			o->mem_set = true;
 			break;
 		case 't':
 			if (parse_seconds(optarg, &o->timeout_ns))
@@ -285,6 +293,12 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 				return usage_error("bad --entry '%s': give an address, e.g. 0x8000",
 						   optarg);
 			o->entry_set = true;
+			break;
+		case OPT_CMDLINE:
+			if (strlen(optarg) > MB_CMDLINE_MAX)
+				return usage_error("--cmdline '%.40s...' is too long: a Multiboot command line holds at most 2047 bytes, the kernel's path included",
+						   optarg);
+			o->cmdline = optarg;
 			break;
 		case OPT_CHECK:
 			o->check = CHECK_ON;
@@ -522,7 +536,8 @@ static int job_run(struct job *j)
 			     o->trace ? stderr : NULL);
 	}
 	if (o->count == 1)
-		pr_info("running %s in %s mode, %llu KiB RAM", o->guest,
+		pr_info("running %s%s in %s mode, %llu KiB RAM", o->guest,
+			ctx->cfg.multiboot ? " (Multiboot)" : "",
 			cpu_mode_name(o->mode),
 			(unsigned long long)o->mem_size >> 10);
 	err = machine_run(m, &res);
@@ -671,12 +686,54 @@ static void drain_output(struct chardev *c, const struct run_ctx *ctx,
 	chardev_drain(c, sig_fd, ms);
 }
 
+/* A Multiboot kernel: protected mode, entered where its header says. */
+static int pick_multiboot(struct run_opts *o, struct machine_config *cfg,
+			  uint64_t *end)
+{
+	static struct multiboot_image mb;
+
+	if (o->mode_set && o->mode != CPU_MODE_PROTECTED)
+		return usage_error("'%s' is a Multiboot kernel, which starts in protected mode as the Multiboot specification says; drop --mode",
+				   o->guest);
+	if (o->load_addr_set || o->entry_set)
+		return usage_error("'%s' is a Multiboot kernel: its header says where it loads and starts; drop --load-addr and --entry",
+				   o->guest);
+	if (multiboot_parse(cfg->image, cfg->image_len, o->guest, &mb))
+		return EXIT_SETUP;
+	o->mode = CPU_MODE_PROTECTED;
+	o->entry = mb.entry;
+	o->entry_set = true;
+	cfg->multiboot = &mb;
+	cfg->cmdline = o->cmdline;
+	*end = mb.end;
+	return -1;
+}
+
+/*
+ * RAM when --memory is not given: the assignment's 1 MiB, or for an image
+ * that loads at or above 1 MiB, SIMVMM_MEM_LARGE_DEFAULT or what it needs.
+ */
+static void pick_memory(struct run_opts *o, uint64_t end)
+{
+	const uint64_t mib = 1 << 20;
+
+	if (o->mem_set || end <= SIMVMM_LOWMEM_END)
+		return;
+	o->mem_size = SIMVMM_MEM_LARGE_DEFAULT;
+	if (end > o->mem_size)
+		o->mem_size = end > SIMVMM_MEM_MAX - mib ? SIMVMM_MEM_MAX :
+			      (end + mib - 1) & ~(mib - 1);
+}
+
 /* Resolve GUEST into an image, a mode and the devices it wants. */
 static int pick_guest(struct run_opts *o, struct machine_config *cfg,
 		      void **file, bool *check)
 {
 	const struct builtin_guest *bg;
+	uint32_t off, bad_off;
+	uint64_t end = 0;
 	size_t len;
+	int status;
 
 	bg = builtin_find(o->guest);
 	if (bg) {
@@ -686,6 +743,9 @@ static int pick_guest(struct run_opts *o, struct machine_config *cfg,
 			o->mode = bg->mode;
 		if (o->load_addr_set && o->load_addr != SIMVMM_LOAD_ADDR)
 			return usage_error("built-in guest '%s' is linked at 0x8000; --load-addr applies to image files",
+					   o->guest);
+		if (o->cmdline)
+			return usage_error("--cmdline is for Multiboot kernels; built-in guest '%s' is not one",
 					   o->guest);
 		*check = o->check != CHECK_OFF && bg->checked;
 		o->simvirtio = o->simvirtio || bg->simvirtio;
@@ -698,6 +758,19 @@ static int pick_guest(struct run_opts *o, struct machine_config *cfg,
 		cfg->image = *file;
 		cfg->image_len = len;
 		*check = o->check == CHECK_ON;
+		if (multiboot_find(*file, len, &off, &bad_off)) {
+			status = pick_multiboot(o, cfg, &end);
+			if (status >= 0)
+				return status;
+			pick_memory(o, end);
+			return -1;
+		}
+		if (bad_off != UINT32_MAX)
+			pr_warn("'%s' has the Multiboot magic at offset 0x%x, but its checksum is wrong (magic + flags + checksum must be 0), so it is not run as a Multiboot kernel",
+				o->guest, bad_off);
+		if (o->cmdline)
+			return usage_error("--cmdline is for Multiboot kernels, and '%s' has no Multiboot header",
+					   o->guest);
 		/* An ELF (told by its magic) gives its mode and entry. */
 		if (elf_is_elf(*file, len)) {
 			if (o->load_addr_set)
@@ -708,13 +781,17 @@ static int pick_guest(struct run_opts *o, struct machine_config *cfg,
 					       o->entry_set, &o->entry))
 				return EXIT_SETUP;
 			o->entry_set = true;
+			end = loader_elf_end(*file, len);
 		} else if (!o->mode_set) {
 			return usage_error("flat image '%s' needs --mode real, protected, paged or long",
 					   o->guest);
+		} else {
+			end = o->load_addr + len;
 		}
 	}
 	if (!o->entry_set)
 		o->entry = o->load_addr;
+	pick_memory(o, end);
 	return -1;
 }
 

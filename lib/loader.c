@@ -10,12 +10,28 @@
 #include "elf.h"
 #include "loader.h"
 #include "log.h"
+#include "multiboot.h"
 
-/* Up to @max bytes, or @elf_max for a file that starts with the ELF magic. */
+/*
+ * Is the file an ELF or a Multiboot kernel, which hold more than they
+ * load? Told by their first bytes.
+ */
+static bool holds_more(int fd, uint64_t size)
+{
+	uint8_t head[MB_SEARCH_END];
+	ssize_t n;
+	uint32_t off;
+
+	n = pread(fd, head, size < sizeof(head) ? size : sizeof(head), 0);
+	if (n <= 0)
+		return false;
+	return elf_is_elf(head, n) || multiboot_find(head, n, &off, NULL);
+}
+
+/* Up to @max bytes, or @elf_max for an ELF or Multiboot file. */
 static int read_image(const char *path, uint64_t max, uint64_t elf_max,
 		      void **buf, size_t *len)
 {
-	uint8_t magic[ELF_MAGIC_SIZE];
 	struct stat st;
 	size_t done = 0;
 	uint8_t *p;
@@ -57,11 +73,10 @@ static int read_image(const char *path, uint64_t max, uint64_t elf_max,
 		goto out_close;
 	}
 	if ((uint64_t)st.st_size > max && elf_max > max &&
-	    pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
-	    elf_is_elf(magic, sizeof(magic))) {
+	    holds_more(fd, st.st_size)) {
 		if ((uint64_t)st.st_size > elf_max) {
 			err = -EFBIG;
-			pr_err("ELF image '%s' is %lld bytes, more than the %llu bytes simvmm reads of an ELF file",
+			pr_err("image '%s' is %lld bytes, more than the %llu bytes simvmm reads of an ELF file or Multiboot kernel",
 			       path, (long long)st.st_size,
 			       (unsigned long long)elf_max);
 			goto out_close;
@@ -133,6 +148,20 @@ int loader_elf_prepare(const void *img, size_t len, const char *what,
 		return err;
 	return elf_check_entry(&e, *entry, entry_set ? "--entry" : "e_entry",
 			       what);
+}
+
+uint64_t loader_elf_end(const void *img, size_t len)
+{
+	struct elf_image e;
+	uint64_t end = 0;
+	unsigned int i;
+
+	if (elf_parse(img, len, "", &e))
+		return 0;
+	for (i = 0; i < e.nr_loads; i++)
+		if (e.loads[i].paddr + e.loads[i].memsz > end)
+			end = e.loads[i].paddr + e.loads[i].memsz;
+	return end;
 }
 
 static int place_elf(struct vm *vm, enum cpu_mode mode, const void *img,

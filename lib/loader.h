@@ -26,8 +26,8 @@ int loader_read_file(const char *path, uint64_t max, void **buf,
 
 /*
  * loader_read_file() for a guest of @mem_size bytes of RAM: a flat image
- * may have up to @mem_size bytes, an ELF file (told by its first bytes)
- * up to LOADER_ELF_FILE_MAX or @mem_size, whichever is more.
+ * may have up to @mem_size bytes, an ELF or Multiboot file (told by its
+ * first bytes) up to LOADER_ELF_FILE_MAX or @mem_size, whichever is more.
  */
 int loader_read_image(const char *path, uint64_t mem_size, void **buf,
 		      size_t *len);
@@ -42,6 +42,12 @@ int loader_read_image(const char *path, uint64_t mem_size, void **buf,
 int loader_elf_prepare(const void *img, size_t len, const char *what,
 		       bool mode_set, enum cpu_mode *mode, bool entry_set,
 		       uint64_t *entry);
+
+/*
+ * Past the highest byte an ELF image that loader_elf_prepare() accepted
+ * loads or zeroes (0 if it is not one): how much RAM it needs at least.
+ */
+uint64_t loader_elf_end(const void *img, size_t len);
 
 /*
  * A flat image: check that [@addr, @addr + @len) is RAM of @vm and stays

@@ -42,6 +42,25 @@ static int attach_devices(struct machine *m)
 	return 0;
 }
 
+/* The Multiboot hand-over: EAX says who loaded it, EBX where the info is. */
+static int multiboot_enter(struct vcpu *vcpu)
+{
+	struct kvm_regs regs;
+	int err;
+
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0)
+		goto fail;
+	regs.rax = MB_BOOT_MAGIC;
+	regs.rbx = SIMVMM_MBINFO_ADDR;
+	if (ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0)
+		goto fail;
+	return 0;
+fail:
+	err = -errno;
+	pr_err("setting the Multiboot registers: %s", strerror(-err));
+	return err;
+}
+
 int machine_create(int sys_fd, const struct machine_config *cfg,
 		   struct machine **out)
 {
@@ -59,11 +78,16 @@ int machine_create(int sys_fd, const struct machine_config *cfg,
 	err = attach_devices(m);
 	if (!err)
 		err = vcpu_create(m->vm, 0, &m->vcpu);
-	if (!err)
+	if (!err && cfg->multiboot)
+		err = multiboot_load(m->vm, cfg->multiboot, cfg->image,
+				     cfg->image_len, cfg->name, cfg->cmdline);
+	else if (!err)
 		err = loader_place(m->vm, cfg->mode, cfg->load_addr, cfg->image,
 				   cfg->image_len, cfg->name);
 	if (!err)
 		err = cpu_mode_setup(m->vcpu, cfg->mode, cfg->entry);
+	if (!err && cfg->multiboot)
+		err = multiboot_enter(m->vcpu);
 	if (err)
 		goto err;
 	*out = m;

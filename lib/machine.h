@@ -15,6 +15,7 @@
 #include "chardev.h"
 #include "cpu_mode.h"
 #include "devices/simvirtio.h"
+#include "multiboot.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -22,6 +23,9 @@ struct machine_config {
 	const char *name;		/* the guest, for messages */
 	const void *image;		/* flat image, copied at @load_addr */
 	size_t image_len;
+	/* A Multiboot kernel (@image parsed), with its command line. */
+	const struct multiboot_image *multiboot;
+	const char *cmdline;
 	enum cpu_mode mode;
 	uint64_t mem_size;
 	uint64_t load_addr;

@@ -176,9 +176,11 @@ _Static_assert(offsetof(device_table_t, device_addresses) == 8,
 _Static_assert(sizeof(device_table_t) == 88, "device table size");
 _Static_assert(SIMVMM_DEVTABLE_ADDR + sizeof(device_table_t) <= 0x600,
 	       "device table overruns its slot in memmap.h");
-_Static_assert(SIMVMM_SIMVIRTIO_ADDR == SIMVMM_LOWMEM_END &&
-	       SIMVMM_MMIO_HIGH_BASE >= SIMVMM_MEM_MAX &&
-	       SIMVMM_MMIO_HIGH_BASE + SIMVIRTIO_WINDOW_SIZE <= SIMVMM_TSS_ADDR,
-	       "the window lies above RAM in both maps, clear of the TSS");
+_Static_assert(SIMVMM_SIMVIRTIO_ADDR == SIMVMM_LOWMEM_END,
+	       "the assignment's window lies right above its RAM");
+_Static_assert(SIMVMM_MEM_MAX <= SIMVMM_MMIO_HIGH_BASE,
+	       "the large map's window lies above all RAM");
+_Static_assert(SIMVMM_MMIO_HIGH_BASE + SIMVIRTIO_WINDOW_SIZE <= SIMVMM_TSS_ADDR,
+	       "the large map's window stays clear of the real-mode TSS");
 
 #endif /* SIMVMM_SIMVIRTIO_H */
