@@ -108,3 +108,20 @@ print(eval(sys.argv[2]))' "$1" "$2"
 exits_of() {
 	jget "$1" '" ".join("%s=%d" % kv for kv in sorted(d["exits"].items()))'
 }
+
+# patch_bytes IN OUT 'PYTHON': a copy of IN, changed by PYTHON acting on
+# the bytearray b (u16/u32/u64(off, value) write little-endian, and
+# mb_sum(off) recomputes the checksum of a Multiboot header at off).
+patch_bytes() {
+	python3 - "$@" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+def u16(o, v): struct.pack_into('<H', b, o, v & 0xffff)
+def u32(o, v): struct.pack_into('<I', b, o, v & 0xffffffff)
+def u64(o, v): struct.pack_into('<Q', b, o, v & 0xffffffffffffffff)
+def g32(o): return struct.unpack_from('<I', b, o)[0]
+def mb_sum(o): u32(o + 8, -(0x1badb002 + g32(o + 4)))
+exec(sys.argv[3])
+open(sys.argv[2], 'wb').write(bytes(b))
+PY
+}
