@@ -10,10 +10,12 @@ load helpers
 	run --separate-stderr "$SIMVMM" --help
 	[ "$status" -eq 0 ]
 	for opt in --mode --memory --timeout --load-addr --entry --check \
-		   --no-check --quiet --stats --stats-file --trace --help --version; do
+		   --no-check --quiet --stats --stats-file --trace --help --version \
+		   --cmdline --count --console --console-limit --simvirtio \
+		   --simvirtio-in --simvirtio-out --transport; do
 		[[ "$output" == *"$opt"* ]] || { echo "missing $opt"; false; }
 	done
-	[[ "$output" == *"(default: 1M)"* ]]
+	[[ "$output" == *"(default: 1M, or 64M for an image that"* ]]
 	[[ "$output" == *"(default: 0x8000)"* ]]
 	[[ "$output" == *"Exit status:"* ]]
 }
