@@ -66,6 +66,7 @@ LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/elf.c lib/kvm
 CLI_SRCS := cli/simvmm.c cli/builtin.c
 # VM-exit profiling (docs/stats.md)
 LIB_SRCS += lib/json.c lib/kvm_stats.c lib/stats.c lib/stats_print.c
+LIB_SRCS += lib/gdb_rsp.c lib/gdb_target.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/cli/guest_images.o
 LIBSIMVMM := $(BUILD)/libsimvmm.a
@@ -119,10 +120,12 @@ GUEST_LD := $(BUILD)/guests/guest.ld
 GUEST_LDFLAGS := $(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
 GUEST_BINS := $(GUESTS:%=$(BUILD)/guests/%.bin)
 # Multiboot kernels as other tools build them (guests/multiboot/): linked
-# at 1 MiB by their own script, no crt or library of simvmm's. One is an
-# ELF; the other a flat binary whose header gives the load addresses.
+# at 1 MiB by their own script, no crt or library of simvmm's: an ELF32,
+# the same in an ELF64 file, and a flat binary whose header gives the
+# load addresses.
 MB_OUT := $(BUILD)/guests/multiboot
-MB_KERNELS := $(MB_OUT)/kernel.elf $(MB_OUT)/kernel-aout.bin
+MB_KERNELS := $(MB_OUT)/kernel.elf $(MB_OUT)/kernel-aout.bin \
+	$(MB_OUT)/kernel64.elf
 
 # ---- tests ----------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -226,6 +229,9 @@ $(MB_OUT)/kernel-aout.elf: $(MB_OUT)/boot-aout.o $(MB_OUT)/kernel.o guests/multi
 	$(LD) -m elf_i386 -nostdlib $(GUEST_LDFLAGS) -T guests/multiboot/kernel.ld -o $@ $(filter %.o,$^)
 $(MB_OUT)/kernel-aout.bin: $(MB_OUT)/kernel-aout.elf
 	$(OBJCOPY) -O binary $< $@
+# The same 32-bit code in an ELF64 file, as x86-64 hobby kernels ship.
+$(MB_OUT)/kernel64.elf: $(MB_OUT)/kernel.elf
+	$(OBJCOPY) -I elf32-i386 -O elf64-x86-64 $< $@
 
 # Where /dev/kvm is missing, the demo runs in the vmbox testbed instead.
 demo: $(SIMVMM)

@@ -14,6 +14,7 @@ load helpers
 MB=$BATS_TEST_DIRNAME/../../${BUILD:-build}/guests/multiboot
 ELF=$MB/kernel.elf
 AOUT=$MB/kernel-aout.bin
+ELF64=$MB/kernel64.elf
 
 # What the kernel prints on the given RAM (KiB above 1 MiB, and the map's
 # lines), for the command line $1.
@@ -55,6 +56,15 @@ MAP64=("mmap: 0x000000000 + 0x0000a0000 available"
 	echo "$stderr"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(report "$AOUT console=e9 quiet x=1" 64512 "${MAP64[@]}")" ]
+}
+
+@test "an ELF64 Multiboot kernel with a 32-bit entry runs, as GRUB 2 loads it" {
+	require_kvm
+	run_split "$SIMVMM" run "$ELF64"
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(report "$ELF64" 64512 "${MAP64[@]}")" ]
+	[[ "$stderr" == *"running $ELF64 (Multiboot) in protected mode"* ]]
 }
 
 @test "--memory 2M: the information gives that RAM and the map around it" {
