@@ -295,6 +295,9 @@ static bool ref_load(const struct multiboot_image *mb, uint64_t ram,
 	else if (mb->by_address)
 		*err = ref_place(ram, mb->load_addr,
 				 mb->bss_end - mb->load_addr) ? 0 :
+		       mb->load_addr < SIMVMM_MMIO_BASE(ram) +
+		       SIMVIRTIO_WINDOW_SIZE &&
+		       SIMVMM_MMIO_BASE(ram) < mb->bss_end ? -EINVAL :
 		       mb->bss_end <= ram ? -EINVAL : -ENOSPC;
 	else
 		for (i = 0; i < mb->elf.nr_loads && !*err; i++) {
@@ -317,8 +320,8 @@ static void check_load(const struct multiboot_image *mb, const uint8_t *img,
 	struct vm vm;
 	int n, err, want;
 
-	n = snprintf(line, sizeof(line), "%s%s%s", WHAT, cmdline ? " " : "",
-		     cmdline ? cmdline : "");
+	n = snprintf(line, sizeof(line), "%s%s%s", WHAT,
+		     cmdline && *cmdline ? " " : "", cmdline ? cmdline : "");
 	mem = fresh_ram(sel, pattern, &expect);
 	fake_vm_init(&vm, mem, ram);
 	err = multiboot_load(&vm, mb, img, len, WHAT, cmdline);

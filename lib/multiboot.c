@@ -141,6 +141,11 @@ static int parse_elf(const uint8_t *p, size_t len, const char *what,
 	mb->end = 0;
 	for (i = 0; i < mb->elf.nr_loads; i++) {
 		s = &mb->elf.loads[i];
+		/* A 32-bit entry with paging off reaches 4 GiB, no more. */
+		if (s->paddr + s->memsz > 0x100000000ull)
+			return refuse(-ENOEXEC, what, "PT_LOAD %u at [0x%llx, 0x%llx) reaches above 4 GiB, out of reach of the 32-bit protected mode Multiboot starts in",
+				      s->index, ULL(s->paddr),
+				      ULL(s->paddr + s->memsz));
 		if (s->paddr < mb->start)
 			mb->start = s->paddr;
 		if (s->paddr + s->memsz > mb->end)
@@ -209,6 +214,13 @@ static int load_by_address(struct vm *vm, const struct multiboot_image *mb,
 	if (mb->file_off > len || mb->load_len > len - mb->file_off)
 		return refuse(-EINVAL, what, "does not match the file it was parsed from");
 	dst = vm_gpa_to_hva(vm, mb->load_addr, size);
+	if (!dst && ranges_meet(mb->load_addr, size, vm->mmio_base,
+				SIMVIRTIO_WINDOW_SIZE))
+		return refuse(-EINVAL, what, "loads [0x%llx, 0x%llx), over the device window at 0x%llx, which is MMIO, never RAM; link it inside RAM [0x0, 0x%llx)%s",
+			      ULL(mb->load_addr), ULL(mb->bss_end),
+			      ULL(vm->mmio_base), ULL(vm->mem_size),
+			      vm->mem_size <= SIMVMM_LOWMEM_END ?
+			      ", or give --memory above 1M for RAM at 1 MiB" : "");
 	if (!dst)
 		return refuse(-ENOSPC, what, "loads [0x%llx, 0x%llx), but RAM is [0x0, 0x%llx); raise --memory",
 			      ULL(mb->load_addr), ULL(mb->bss_end),
@@ -255,8 +267,9 @@ static void add_mmap(struct mb_mmap_entry *map, unsigned int *n,
 /* "@what @cmdline", as GRUB and QEMU pass it, into @line: its length. */
 static int format_cmdline(char *line, const char *what, const char *cmdline)
 {
+	bool args = cmdline && *cmdline;
 	int len = snprintf(line, MB_CMDLINE_MAX + 1, "%s%s%s", what,
-			   cmdline ? " " : "", cmdline ? cmdline : "");
+			   args ? " " : "", args ? cmdline : "");
 
 	if (len < 0 || len > MB_CMDLINE_MAX)
 		return refuse(-E2BIG, what, "the command line (the kernel's path, a space and --cmdline) is %d bytes, more than the %u that fit; shorten --cmdline",

@@ -1013,8 +1013,8 @@ static const char *line_of(const char *cmdline)
 {
 	static char line[4096];
 
-	snprintf(line, sizeof(line), "%s%s%s", NAME, cmdline ? " " : "",
-		 cmdline ? cmdline : "");
+	snprintf(line, sizeof(line), "%s%s%s", NAME,
+		 cmdline && *cmdline ? " " : "", cmdline ? cmdline : "");
 	return line;
 }
 
@@ -1226,9 +1226,9 @@ static void test_load_past_ram(void **state)
 	(void)state;
 	/* at 1 MiB, where the assignment's map has its device window */
 	build_aout(0x100000);
-	load_refused(MIB, NULL, img_len, -ENOSPC, MB_ERR,
-		     "loads [0x100000, 0x100800), but RAM is [0x0, 0x100000)",
-		     "raise --memory");
+	load_refused(MIB, NULL, img_len, -EINVAL, MB_ERR,
+		     "loads [0x100000, 0x100800), over the device window at 0x100000, which is MMIO, never RAM",
+		     "or give --memory above 1M for RAM at 1 MiB");
 	/* the BSS one byte past the end of RAM */
 	build_aout(2 * MIB - A_BSS + 1);
 	load_refused(2 * MIB, NULL, img_len, -ENOSPC, MB_ERR,
@@ -1245,13 +1245,15 @@ static void test_load_past_ram(void **state)
 		     "loads [0x8000000, 0x8000800), but RAM is [0x0, 0x4000000)",
 		     NULL);
 	build_aout(0xc0000000u);
-	load_refused(2 * MIB, NULL, img_len, -ENOSPC, MB_ERR,
-		     "loads [0xc0000000, 0xc0000800)", NULL);
+	load_refused(2 * MIB, NULL, img_len, -EINVAL, MB_ERR,
+		     "loads [0xc0000000, 0xc0000800), over the device window at 0xc0000000",
+		     NULL);
 	/* a BSS to 4 GiB */
 	build_aout(0x100000);
 	set_field(BSS_END, 0xffffffffu);
-	load_refused(64 * MIB, NULL, img_len, -ENOSPC, MB_ERR,
-		     "loads [0x100000, 0xffffffff)", NULL);
+	load_refused(64 * MIB, NULL, img_len, -EINVAL, MB_ERR,
+		     "loads [0x100000, 0xffffffff), over the device window at 0xc0000000",
+		     "link it inside RAM [0x0, 0x4000000)");
 
 	/* ELF: the segment checks of lib/elf.c */
 	build_elf(32, E_TEXT, E_DATA);
