@@ -12,7 +12,9 @@
  * one, then the image.
  *
  * The oracle is a second, independent reading of the rules (below, with
- * 128-bit sums): each call succeeds exactly when it says so. An accepted
+ * 128-bit sums): each call succeeds exactly when it says so, and the
+ * load's refusals are the errno it says (RAM in one piece from 0, the
+ * device window at 0x100000 or 0xc0000000 by the RAM size). An accepted
  * image has every segment in RAM and clear of the mode's tables, its file
  * bytes exactly at p_paddr, the rest of p_memsz zeroed, and no other RAM
  * byte changed; a refused one leaves every byte of RAM as it was.
@@ -23,6 +25,7 @@
 
 #include <simvmm/abi-note.h>
 #include <simvmm/memmap.h>
+#include <simvmm/simvirtio.h>
 
 #include "elf.h"
 #include "fake_vm.h"
@@ -32,7 +35,11 @@
 
 typedef unsigned __int128 u128;
 
-/* The largest RAM an input asks for: both slots, about 2.2 MiB. */
+/*
+ * The largest RAM an input asks for, about 2.2 MiB: both memory maps, the
+ * assignment's (1 MiB or less, the device window at 1 MiB) and the large
+ * one (RAM over 1 MiB in one piece, the window at 0xc0000000).
+ */
 #define RAM_STEPS	545
 #define RAM_MAX		(SIMVMM_MEM_MIN + (RAM_STEPS - 1) * 4096ull)
 #define REDZONE		64
@@ -239,22 +246,33 @@ static bool ref_parse(struct ref *r)
 	return true;
 }
 
-/* Offset in the fake RAM of [gpa, gpa + n), wholly in one slot, or -1. */
+/*
+ * Offset in the fake RAM of [gpa, gpa + n), wholly in RAM, or -1: RAM is
+ * one piece, [0, mem_size), at its own address (memmap.h), whichever map.
+ */
 static int64_t ram_at(const struct vm *vm, u128 gpa, u128 n)
 {
-	u128 low = vm->slots[0].size, high = vm->mem_size - low;
-
-	if (gpa + n <= low)
-		return gpa;
-	if (gpa >= SIMVMM_HIGHMEM_START &&
-	    gpa + n <= SIMVMM_HIGHMEM_START + high)
-		return low + (gpa - SIMVMM_HIGHMEM_START);
-	return -1;
+	return gpa + n <= vm->mem_size ? (int64_t)gpa : -1;
 }
 
-/* elf_load()'s rules: every segment in RAM, clear of @mode's tables. */
-static bool ref_place(const struct ref *r, const struct vm *vm,
-		      enum cpu_mode mode)
+/* Does [gpa, gpa + n) meet the device window, MMIO in either map? */
+static bool in_window(uint64_t mem_size, u128 gpa, u128 n)
+{
+	u128 base = mem_size <= SIMVMM_LOWMEM_END ? SIMVMM_SIMVIRTIO_ADDR :
+		    SIMVMM_MMIO_HIGH_BASE;
+
+	return n && gpa < base + SIMVIRTIO_WINDOW_SIZE && base < gpa + n;
+}
+
+/*
+ * elf_load()'s rules: every segment in RAM, clear of @mode's tables. 0,
+ * or the refusal's errno, for the first segment in order that breaks one:
+ * larger than RAM or running past its end -ENOSPC; over the device window
+ * (at 1 MiB with 1 MiB of RAM or less, at 3 GiB with more), not RAM at
+ * all, or over the tables -EINVAL.
+ */
+static int ref_place(const struct ref *r, const struct vm *vm,
+		     enum cpu_mode mode)
 {
 	uint64_t rs, re;
 	unsigned int i;
@@ -264,12 +282,15 @@ static bool ref_place(const struct ref *r, const struct vm *vm,
 	for (i = 0; i < r->nr; i++) {
 		a = r->seg[i].paddr;
 		n = r->seg[i].memsz;
+		if (n > vm->mem_size)
+			return -ENOSPC;
 		if (ram_at(vm, a, n) < 0)
-			return false;
+			return in_window(vm->mem_size, a, n) ||
+			       a >= vm->mem_size ? -EINVAL : -ENOSPC;
 		if (rs < re && a < re && rs < a + n)
-			return false;
+			return -EINVAL;
 	}
-	return true;
+	return 0;
 }
 
 /* The mode and entry rules: elf_check_mode() and elf_check_entry(). */
@@ -310,7 +331,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int err;
 
 	if (!elf_is_elf(data, size)) {
-		/* 64 KiB to about 2.2 MiB: one slot, or both. */
+		/* 64 KiB to about 2.2 MiB: either memory map. */
 		mem_size = SIMVMM_MEM_MIN + fuzz_take(&in, 2) % RAM_STEPS * 4096;
 		sel = fuzz_take(&in, 1);
 		mode_set = sel < 0x80;
@@ -355,8 +376,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (elf_is_elf(r.p, r.len))
 		err = loader_place(&vm, mode, SIMVMM_LOAD_ADDR, r.p, r.len,
 				   "fuzz");
-	want = file_ok && ref_place(&r, &vm, mode);
-	FUZZ_CHECK(!err == want);
+	if (file_ok)
+		FUZZ_CHECK(err == ref_place(&r, &vm, mode));
+	else
+		FUZZ_CHECK(err);
 	if (!err) {
 		for (i = 0; i < r.nr; i++) {
 			off = ram_at(&vm, r.seg[i].paddr, r.seg[i].memsz);

@@ -7,11 +7,16 @@
  * Input: a 12-byte header (RAM size, CPU mode, load address, flags) then
  * the image. Invariants: the translator only returns pointers wholly
  * inside RAM, at the right offset; loader_place() succeeds exactly when
- * the (flat) image fits in one RAM slot clear of the mode's tables, and
- * then the bytes are where they belong; loader_read_file() returns the
- * file. Images with the ELF magic are fuzz/elf.c's.
+ * the (flat) image fits in RAM clear of the mode's tables, and then the
+ * bytes are where they belong, and refuses a load address that is not
+ * RAM (the device window of either memory map included) with -EINVAL;
+ * loader_read_file() returns the file. RAM is one piece from 0 in both
+ * maps (memmap.h): the assignment's (1 MiB or less, the window at
+ * 0x100000) and the large one (the window at 0xc0000000). Images with
+ * the ELF magic are fuzz/elf.c's.
  */
 #include <errno.h>
+#include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -23,17 +28,33 @@
 #include "loader.h"
 #include "vm.h"
 
-/* Where @gpa lives in the fake RAM, or -1 if it is not RAM. */
+/* The largest RAM an input asks for: 4 MiB. */
+#define RAM_MAX (SIMVMM_MEM_MIN + 1008 * 4096ull)
+
+/*
+ * Zeroed RAM of @size bytes: the last @size bytes of an arena made once
+ * (a fresh 4 MiB calloc per input costs its page faults, a hundredfold
+ * the run), the bytes before them poisoned, so ASan sees any byte touched
+ * outside RAM. The caller zeroes what it had written before it returns.
+ */
+static uint8_t *fresh_ram(uint64_t size)
+{
+	static uint8_t *arena;
+
+	if (!arena) {
+		arena = calloc(1, RAM_MAX);
+		if (!arena)
+			abort();
+	}
+	ASAN_UNPOISON_MEMORY_REGION(arena, RAM_MAX);
+	ASAN_POISON_MEMORY_REGION(arena, RAM_MAX - size);
+	return arena + (RAM_MAX - size);
+}
+
+/* Where @gpa lives in the fake RAM, or -1: RAM is [0, mem_size). */
 static int64_t ram_offset(const struct vm *vm, uint64_t gpa)
 {
-	uint64_t low = vm->slots[0].size;
-
-	if (gpa < low)
-		return gpa;
-	if (gpa >= SIMVMM_HIGHMEM_START &&
-	    gpa - SIMVMM_HIGHMEM_START < vm->mem_size - low)
-		return low + (gpa - SIMVMM_HIGHMEM_START);
-	return -1;
+	return gpa < vm->mem_size ? (int64_t)gpa : -1;
 }
 
 /* Probe the translator at @gpa for @len bytes. */
@@ -45,11 +66,11 @@ static void check_translate(const struct vm *vm, uint64_t gpa, uint64_t len)
 
 	if (off < 0) {
 		FUZZ_CHECK(room == 0);
-		/* Zero bytes at the very end of a slot are allowed. */
-		FUZZ_CHECK(!p || len == 0);
+		/* Zero bytes at the very end of RAM are allowed. */
+		FUZZ_CHECK(!p || (len == 0 && gpa == vm->mem_size));
 		return;
 	}
-	FUZZ_CHECK(room > 0);
+	FUZZ_CHECK(room == vm->mem_size - gpa);
 	FUZZ_CHECK(vm_gpa_to_hva(vm, gpa, room) == vm->mem + off);
 	FUZZ_CHECK(room == UINT64_MAX || !vm_gpa_to_hva(vm, gpa, room + 1));
 	if (len <= room) {
@@ -100,21 +121,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool fits;
 	int err;
 
-	/* 64 KiB to 4 MiB in 4 KiB steps: one slot, or both. */
-	mem_size = SIMVMM_MEM_MIN + (fuzz_take(&in, 2) % 1009) * 4096;
+	/* 64 KiB to 4 MiB in 4 KiB steps: either memory map. */
+	mem_size = SIMVMM_MEM_MIN + fuzz_take(&in, 2) %
+		   ((RAM_MAX - SIMVMM_MEM_MIN) / 4096 + 1) * 4096;
 	/* Every mode, paged too: its reserved range differs from long mode's. */
 	mode = fuzz_take(&in, 1) % (CPU_MODE_PAGED + 1);
 	flags = fuzz_take(&in, 1);
 	addr = fuzz_take(&in, 8);
-	/* Mostly near RAM and its edges, sometimes anywhere at all. */
+	/*
+	 * Mostly near RAM and its edges, sometimes near the large map's
+	 * device window at 3 GiB, sometimes anywhere at all.
+	 */
 	if (!(flags & 1))
 		addr &= 0x7fffff;
+	if ((flags & 5) == 4)
+		addr += SIMVMM_MMIO_HIGH_BASE - 0x400000;
 	img = in.p;
 	len = in.left;
 
-	mem = calloc(1, mem_size);
-	if (!mem)
-		return 0;
+	mem = fresh_ram(mem_size);
 	fake_vm_init(&vm, mem, mem_size);
 
 	check_translate(&vm, addr, len);
@@ -123,12 +148,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cpu_mode_reserved(mode, &rstart, &rend);
 	off = ram_offset(&vm, addr);
-	fits = len > 0 && off >= 0 && len <= vm_ram_room(&vm, addr) &&
+	fits = len > 0 && off >= 0 && len <= mem_size - addr &&
 	       !(rstart < rend && addr < rend && rstart < addr + len);
 	/* An image with the ELF magic is an ELF: fuzz/elf.c checks those. */
+	err = -ENOEXEC;
 	if (!elf_is_elf(img, len)) {
 		err = loader_place(&vm, mode, addr, img, len, "fuzz");
 		FUZZ_CHECK(!err == fits);
+		/* Not RAM, the window of either map among it: -EINVAL. */
+		if (len > 0 && off < 0)
+			FUZZ_CHECK(err == -EINVAL);
+		/* In RAM but running past its end: -ENOSPC. */
+		if (len > 0 && off >= 0 && len > mem_size - addr)
+			FUZZ_CHECK(err == -ENOSPC);
 		if (!err)
 			FUZZ_CHECK(!memcmp(mem + off, img, len));
 	}
@@ -136,6 +168,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (flags & 2)
 		check_read_file(img, len, mem_size);
 	fake_vm_release(&vm);
-	free(mem);
+	/* RAM back to zero for the next input: only the image was written. */
+	if (!err)
+		memset(mem + off, 0, len);
 	return 0;
 }

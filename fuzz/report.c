@@ -11,7 +11,7 @@
  * printable ASCII (plus the one newline of an exception's second line);
  * a report is accepted exactly when an independent reading of the same
  * RAM says it is well formed (in RAM whole, magic, version, kind, flags,
- * vector, CS, each string in one slot with a NUL in its first 256 bytes),
+ * vector, CS, each string in RAM with a NUL in its first 256 bytes),
  * and then the message starts as that reading expects (an assertion's is
  * exactly the reference's escaping of its strings); a refusal begins
  * "guest report at 0x...: ".
@@ -26,28 +26,19 @@
 #include "fuzz.h"
 #include "vm.h"
 
-/* Where @gpa lives in the fake RAM, or -1 if it is not RAM. */
+/*
+ * Where @gpa lives in the fake RAM, or -1 if it is not RAM: RAM is one
+ * piece, [0, mem_size), at its own address, in either memory map.
+ */
 static int64_t ram_offset(const struct vm *vm, uint64_t gpa)
 {
-	uint64_t low = vm->slots[0].size;
-
-	if (gpa < low)
-		return gpa;
-	if (gpa >= SIMVMM_HIGHMEM_START &&
-	    gpa - SIMVMM_HIGHMEM_START < vm->mem_size - low)
-		return low + (gpa - SIMVMM_HIGHMEM_START);
-	return -1;
+	return gpa < vm->mem_size ? (int64_t)gpa : -1;
 }
 
-/* Bytes of RAM from @gpa to its slot's end (0: not RAM). */
+/* Bytes of RAM from @gpa to its end (0: not RAM). */
 static uint64_t ref_room(const struct vm *vm, uint64_t gpa)
 {
-	uint64_t low = vm->slots[0].size;
-	int64_t off = ram_offset(vm, gpa);
-
-	if (off < 0)
-		return 0;
-	return gpa < low ? low - gpa : vm->mem_size - (uint64_t)off;
+	return gpa < vm->mem_size ? vm->mem_size - gpa : 0;
 }
 
 /* The reference's reading of a string: its length, or -1 if refused. */
@@ -143,9 +134,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vm vm;
 	int kind, ref;
 
-	/* 64 KiB to ~1.1 MiB in 4 KiB steps: one slot, or both. */
+	/*
+	 * 64 KiB to ~1.1 MiB in 4 KiB steps: the assignment's map (RAM ends
+	 * at or below 1 MiB, where the device window is) or the large one
+	 * (RAM runs on across 1 MiB).
+	 */
 	mem_size = SIMVMM_MEM_MIN + (fuzz_take(&in, 1) % 0x110) * 4096;
-	/* Low RAM, the hole and high RAM, and just past it. */
+	/* RAM, across 1 MiB, its end and past it. */
 	at = fuzz_take(&in, 4) & 0x3fffff;
 	gpa = fuzz_take(&in, 4);
 	/* Mostly at the data, sometimes anywhere at all. */
@@ -160,8 +155,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gpa = at + (gpa & 0xff) - 0x80;
 	gpa &= 0xffffffff;
 
-	/* The rest of the input lands at @at, as far as its slot goes. */
-	room = vm_ram_room(&vm, at);
+	/* The rest of the input lands at @at, as far as RAM goes. */
+	room = ref_room(&vm, at);
 	len = in.left < room ? in.left : room;
 	off = ram_offset(&vm, at);
 	if (len && off >= 0)

@@ -5,13 +5,21 @@
  * contents, the RX input stream) and then a program of MMIO accesses of
  * size 1, 2, 4 or 8, read or write, at any offset of the device's window
  * and a little either side of it, sent through bus_access() as a vCPU's
- * exits would be.
+ * exits would be, and now and then at the other memory map's window.
+ *
+ * The RAM size picks the memory map (memmap.h): 1 MiB or less is the
+ * assignment's, with the window at 0x100000; more is the large map, with
+ * the window at 0xc0000000 (vm->mmio_base) and the device listed in the
+ * device table from power-on.
  *
  * Invariants, checked after every access:
  * - guest RAM: only the device table changes, and only as the state says
- *   (present in DEVICE_CONFIG and DEVICE_READY); RAM is an exact-size heap
- *   buffer, as small as 0x500 bytes so the table may not fit, so a
- *   translation shorter than the copy that follows it is an ASan report;
+ *   (in the assignment's map present exactly in DEVICE_CONFIG and
+ *   DEVICE_READY; in the large map present in every state, DEVICE_ERROR
+ *   included, at 0xc0000000); RAM is exactly the guest's size at the end
+ *   of a heap arena whose bytes before it are ASan-poisoned, as small as
+ *   0x500 bytes so the table may not fit, so a translation shorter than
+ *   the copy that follows it is an ASan report;
  * - the shadow indices stay inside the queue, the published ones equal
  *   them, and TX is always drained whole while the device is healthy;
  * - config registers read what the specification says, and an access
@@ -21,7 +29,8 @@
  * - once in DEVICE_ERROR the device has asked the VM to stop with
  *   VM_STOP_DEVICE_ERROR (by the end of the access that found it), and
  *   no later access changes anything: state, indices, ring page, device
- *   table, TX output, RX input; while healthy, the VM is never stopped.
+ *   table, TX output, RX input; while healthy, the VM is never stopped;
+ * - nothing answers at the other map's window address: reads all-ones.
  *
  * The device's backends are chardevs on memfds made here: TX output
  * lands in one, RX input is read from another, which poll() reports
@@ -29,6 +38,7 @@
  * and the output always takes everything.
  */
 #include <stdbool.h>
+#include <sanitizer/asan_interface.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -43,6 +53,8 @@
 
 #define QLEN SIMVIRTIO_QUEUE_LEN
 #define RAM_BIG 0x10000u		/* vm_create()'s minimum */
+/* The large map's RAM: 1 MiB and 1 to 16 pages. */
+#define RAM_MAX (SIMVMM_LOWMEM_END + 16 * 4096u)
 #define RX_INPUT_MAX 4096u		/* four RX rings' worth */
 /* Accesses may start this far outside the window, to straddle its edges. */
 #define EDGE 8u
@@ -70,6 +82,9 @@ struct harness {
 	uint64_t ram_size;
 	uint8_t fill;		/* every RAM byte but the table's */
 	bool table_fits;
+	bool large;		/* the large map: RAM above 1 MiB */
+	uint64_t base;		/* the window: 0x100000, or 0xc0000000 */
+	uint64_t other;		/* the other map's window: nothing there */
 	const uint8_t *rx_input;
 	off_t rx_len;
 	struct simvirtio_rings rings;	/* see one_access() */
@@ -185,12 +200,16 @@ static void check_ram(const struct harness *h, bool all)
 	if (!h->table_fits)
 		return;
 	memset(&want, 0, sizeof(want));
-	if (h->sv->state == SV_CONFIG || h->sv->state == SV_READY) {
+	if (h->large ||
+	    h->sv->state == SV_CONFIG || h->sv->state == SV_READY) {
 		want.count = 1;
-		want.device_addresses[0] = SIMVMM_SIMVIRTIO_ADDR;
+		want.device_addresses[0] = h->base;
 	}
-	/* In DEVICE_ERROR the table stays as it was: checked by freeze(). */
-	if (h->sv->state != SV_ERROR)
+	/*
+	 * In DEVICE_ERROR the table stays as it was (checked by freeze()),
+	 * which in the large map is listed: it was so since power-on.
+	 */
+	if (h->large || h->sv->state != SV_ERROR)
 		FUZZ_CHECK(!memcmp(h->ram + TABLE_START, &want, sizeof(want)));
 }
 
@@ -282,6 +301,8 @@ static void check_after(struct harness *h, const struct frozen *pre,
 		/* Outside the window, or straddling its edge: not the device's. */
 		FUZZ_CHECK(!memcmp(pre, &post, sizeof(post)));
 		FUZZ_CHECK(!memcmp(pre_rings, r, sizeof(*r)));
+		for (i = 0; !is_write && i < len; i++)
+			FUZZ_CHECK(data[i] == 0xff);
 		return;
 	}
 	if (off < SIMVIRTIO_RINGS_OFF) {
@@ -324,7 +345,7 @@ static void one_access(struct harness *h, struct fuzz_input *in)
 	uint8_t ctl = fuzz_take(in, 1);
 	uint32_t len = 1u << (ctl & 3);
 	bool is_write = ctl & 4;
-	uint64_t rel, addr, v = 0;
+	uint64_t rel, addr, at = h->base, v = 0;
 	uint8_t data[8];
 	struct frozen pre;
 	bool hit;
@@ -343,10 +364,14 @@ static void one_access(struct harness *h, struct fuzz_input *in)
 		      fuzz_take(in, 2) % 0x800;
 		break;
 	default:	/* anywhere, a little either side of the window too */
-		rel = fuzz_take(in, 2) % (SIMVIRTIO_WINDOW_SIZE + 2 * EDGE);
+		rel = fuzz_take(in, 2);
+		/* Or where the other map has it: nothing must answer. */
+		if (rel >= 0xe000)
+			at = h->other;
+		rel %= SIMVIRTIO_WINDOW_SIZE + 2 * EDGE;
 		break;
 	}
-	addr = SIMVMM_SIMVIRTIO_ADDR - EDGE + rel;
+	addr = at - EDGE + rel;
 	if (is_write) {
 		/* Small values reach indices and statuses; wide ones the rest. */
 		v = fuzz_take(in, 1u << ((ctl >> 5) & 3));
@@ -354,8 +379,8 @@ static void one_access(struct harness *h, struct fuzz_input *in)
 	} else {
 		memset(data, 0x5a, sizeof(data));
 	}
-	hit = addr >= SIMVMM_SIMVIRTIO_ADDR &&
-	      addr + len <= SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_WINDOW_SIZE;
+	hit = addr >= h->base &&
+	      addr + len <= h->base + SIMVIRTIO_WINDOW_SIZE;
 
 	freeze(h, &pre);
 	/* A copy of the ring page only when it must stay as it is: 4 KiB. */
@@ -364,7 +389,50 @@ static void one_access(struct harness *h, struct fuzz_input *in)
 	err = bus_access(&h->vm.bus, BUS_MMIO, addr, data, len, is_write);
 	FUZZ_CHECK(err == 0);
 	check_after(h, &pre, pre.state == SV_ERROR || !hit ? &h->rings : NULL,
-		    addr - SIMVMM_SIMVIRTIO_ADDR, data, len, is_write, hit);
+		    addr - h->base, data, len, is_write, hit);
+}
+
+/*
+ * RAM of @size bytes, filled with @fill: the last @size bytes of an arena
+ * made once (a fresh 1 MiB buffer per input would cost its page faults
+ * every run), the bytes before them poisoned, so ASan sees any byte
+ * touched outside RAM as it would for an exact-size buffer.
+ */
+static uint8_t *fresh_ram(uint64_t size, uint8_t fill)
+{
+	static uint8_t *arena;
+	uint8_t *mem;
+
+	if (!arena) {
+		arena = malloc(RAM_MAX);
+		if (!arena)
+			abort();
+	}
+	ASAN_UNPOISON_MEMORY_REGION(arena, RAM_MAX);
+	mem = arena + (RAM_MAX - size);
+	memset(mem, fill, size);
+	ASAN_POISON_MEMORY_REGION(arena, RAM_MAX - size);
+	return mem;
+}
+
+/*
+ * The header's RAM size: 64 KiB, or with @hdr bit 0 a byte more: below
+ * 0x80 the table straddles RAM's end or lies past it (0x500 + the byte),
+ * to 0xbf the assignment's map's largest RAM (1 MiB), from 0xc0 the large
+ * map (1 MiB and 1 to 16 pages).
+ */
+static uint64_t ram_size_of(uint8_t hdr, struct fuzz_input *in)
+{
+	uint8_t sz;
+
+	if (!(hdr & 1))
+		return RAM_BIG;
+	sz = fuzz_take(in, 1);
+	if (sz < 0x80)
+		return TABLE_START + sz;
+	if (sz < 0xc0)
+		return SIMVMM_LOWMEM_END;
+	return SIMVMM_LOWMEM_END + ((sz & 0xf) + 1) * 4096u;
 }
 
 /* The two fds, made once: every input rewinds and refills them. */
@@ -391,11 +459,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&h, 0, sizeof(h));
 	/* Header: RAM size, RAM contents, the RX input stream. */
 	hdr = fuzz_take(&in, 1);
-	h.ram_size = RAM_BIG;
-	if (hdr & 1)	/* the table straddles RAM's end, or lies past it */
-		h.ram_size = TABLE_START + fuzz_take(&in, 1) % 0x80;
+	h.ram_size = ram_size_of(hdr, &in);
 	h.fill = fuzz_take(&in, 1);
 	h.table_fits = h.ram_size >= TABLE_END;
+	h.large = h.ram_size > SIMVMM_LOWMEM_END;
+	h.base = h.large ? SIMVMM_MMIO_HIGH_BASE : SIMVMM_SIMVIRTIO_ADDR;
+	h.other = h.large ? SIMVMM_SIMVIRTIO_ADDR : SIMVMM_MMIO_HIGH_BASE;
 	h.rx_len = fuzz_take(&in, 2) % (RX_INPUT_MAX + 1);
 	if ((size_t)h.rx_len > in.left)
 		h.rx_len = in.left;
@@ -419,16 +488,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.in = hdr & 2 ? NULL : inc;
 
 	/* Exactly the guest's RAM, so ASan sees any byte touched outside. */
-	h.ram = malloc(h.ram_size);
-	if (!h.ram) {
-		chardev_close(inc);
-		chardev_close(outc);
-		return 0;
-	}
-	memset(h.ram, h.fill, h.ram_size);
+	h.ram = fresh_ram(h.ram_size, h.fill);
 	fake_vm_init(&h.vm, h.ram, h.ram_size);
+	FUZZ_CHECK(h.vm.mmio_base == h.base);
 	err = simvirtio_attach(&h.vm, &p, &h.sv);
-	FUZZ_CHECK(err == 0 && h.sv);
+	FUZZ_CHECK(err == 0 && h.sv && h.sv->base == h.base);
 	FUZZ_CHECK(h.sv->state == SV_POWERON && !vm_stopping(&h.vm));
 	check_ram(&h, true);
 
@@ -438,7 +502,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Never vm_destroy(): it would munmap the heap RAM (fake_vm.h). */
 	fake_vm_release(&h.vm);
-	free(h.ram);
 	chardev_close(inc);
 	chardev_close(outc);
 	return 0;

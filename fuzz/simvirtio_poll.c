@@ -17,6 +17,11 @@
  * service calls; reads by the TX output's reader, and writes (and the
  * close) by the RX input's writer when the input is a pipe.
  *
+ * The RAM size picks the memory map (memmap.h): 1 MiB or less is the
+ * assignment's, with the window at 0x100000; more is the large map, with
+ * the window at 0xc0000000 (vm->mmio_base) and the device listed in the
+ * device table from power-on. Register accesses go to the VM's window.
+ *
  * Invariants, checked after every step:
  * - the shadow indices stay inside the queue; after a service of a
  *   healthy device the published device-owned indices equal them;
@@ -36,8 +41,12 @@
  *   (with no register access needed), and nothing changes any more:
  *   state, indices, ring page, device table, input read, TX taken; while
  *   healthy, the VM is never stopped;
- * - guest RAM outside the device table is never written (an exact-size
- *   heap buffer, so ASan also sees any byte touched past it).
+ * - the device table: in the assignment's map present exactly in
+ *   DEVICE_CONFIG and DEVICE_READY, in the large map present in every
+ *   state, DEVICE_ERROR included (frozen there, as in the other map);
+ * - guest RAM outside the device table is never written (exactly the
+ *   guest's size at the end of a heap arena whose bytes before it are
+ *   poisoned, so ASan also sees any byte touched outside it).
  *
  * Deterministic and fast: single-threaded, memfd and pipe backends that
  * never block (a pipe's reader and writer are steps here), no sleeping.
@@ -45,6 +54,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <sanitizer/asan_interface.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -60,6 +70,8 @@
 
 #define QLEN SIMVIRTIO_QUEUE_LEN
 #define RAM_BIG 0x10000u		/* vm_create()'s minimum */
+/* The large map's RAM: 1 MiB and 1 to 16 pages. */
+#define RAM_MAX (SIMVMM_LOWMEM_END + 16 * 4096u)
 #define RX_INPUT_MAX 4096u		/* four RX rings' worth */
 #define MAX_STEPS 4096u
 #define TX_TAKEN_MAX (MAX_STEPS * QLEN)	/* all any input can push */
@@ -97,6 +109,8 @@ struct harness {
 	uint64_t ram_size;
 	uint8_t fill;
 	bool table_fits;
+	bool large;		/* the large map: RAM above 1 MiB */
+	uint64_t base;		/* the window: 0x100000, or 0xc0000000 */
 	const uint8_t *rx_input;
 	size_t rx_len;
 	bool has_input;
@@ -200,16 +214,17 @@ static void check_table(const struct harness *h)
 
 	if (!h->table_fits)
 		return;
-	if (h->sv->state == SV_ERROR) {
-		if (h->frozen)
-			FUZZ_CHECK(!memcmp(h->ram + TABLE_START,
-					   &h->frozen_table, sizeof(want)));
+	if (h->sv->state == SV_ERROR && h->frozen)
+		FUZZ_CHECK(!memcmp(h->ram + TABLE_START, &h->frozen_table,
+				   sizeof(want)));
+	/* Frozen in the assignment's map; listed still in the large one. */
+	if (h->sv->state == SV_ERROR && !h->large)
 		return;
-	}
 	memset(&want, 0, sizeof(want));
-	if (h->sv->state == SV_CONFIG || h->sv->state == SV_READY) {
+	if (h->large ||
+	    h->sv->state == SV_CONFIG || h->sv->state == SV_READY) {
 		want.count = 1;
-		want.device_addresses[0] = SIMVMM_SIMVIRTIO_ADDR;
+		want.device_addresses[0] = h->base;
 	}
 	FUZZ_CHECK(!memcmp(h->ram + TABLE_START, &want, sizeof(want)));
 }
@@ -380,8 +395,7 @@ static void step_reg(struct harness *h, struct fuzz_input *in)
 	} else {
 		memset(data, 0x5a, sizeof(data));
 	}
-	FUZZ_CHECK(bus_access(&h->vm.bus, BUS_MMIO,
-			      SIMVMM_SIMVIRTIO_ADDR + off, data, len,
+	FUZZ_CHECK(bus_access(&h->vm.bus, BUS_MMIO, h->base + off, data, len,
 			      is_write) == 0);
 	if (!is_write || len != 1 || pre == SV_ERROR)
 		return;
@@ -508,7 +522,7 @@ static void step_notify(struct harness *h, struct fuzz_input *in)
 		return;
 	}
 	/* Without the ioeventfd the notify exits: a register write. */
-	FUZZ_CHECK(bus_access(&h->vm.bus, BUS_MMIO, SIMVMM_SIMVIRTIO_ADDR +
+	FUZZ_CHECK(bus_access(&h->vm.bus, BUS_MMIO, h->base +
 			      (rx ? SIMVIRTIO_REG_Q1_CTL : SIMVIRTIO_REG_Q0_CTL),
 			      &v, 1, true) == 0);
 	if (rx && h->sv->state != SV_ERROR)
@@ -594,6 +608,49 @@ static void one_service(struct harness *h)
 		FUZZ_CHECK(memcmp(&before, &after, sizeof(before)));
 }
 
+/*
+ * RAM of @size bytes, filled with @fill: the last @size bytes of an arena
+ * made once (a fresh 1 MiB buffer per input would cost its page faults
+ * every run), the bytes before them poisoned, so ASan sees any byte
+ * touched outside RAM as it would for an exact-size buffer.
+ */
+static uint8_t *fresh_ram(uint64_t size, uint8_t fill)
+{
+	static uint8_t *arena;
+	uint8_t *mem;
+
+	if (!arena) {
+		arena = malloc(RAM_MAX);
+		if (!arena)
+			abort();
+	}
+	ASAN_UNPOISON_MEMORY_REGION(arena, RAM_MAX);
+	mem = arena + (RAM_MAX - size);
+	memset(mem, fill, size);
+	ASAN_POISON_MEMORY_REGION(arena, RAM_MAX - size);
+	return mem;
+}
+
+/*
+ * The header's RAM size: 64 KiB, or with @hdr bit 0 a byte more: below
+ * 0x80 the table straddles RAM's end or lies past it (0x500 + the byte),
+ * to 0xbf the assignment's map's largest RAM (1 MiB), from 0xc0 the large
+ * map (1 MiB and 1 to 16 pages).
+ */
+static uint64_t ram_size_of(uint8_t hdr, struct fuzz_input *in)
+{
+	uint8_t sz;
+
+	if (!(hdr & 1))
+		return RAM_BIG;
+	sz = fuzz_take(in, 1);
+	if (sz < 0x80)
+		return TABLE_START + sz;
+	if (sz < 0xc0)
+		return SIMVMM_LOWMEM_END;
+	return SIMVMM_LOWMEM_END + ((sz & 0xf) + 1) * 4096u;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_input in = { data, size };
@@ -619,11 +676,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Header: RAM, backends, the RX input stream. */
 	hdr = fuzz_take(&in, 1);
-	h->ram_size = RAM_BIG;
-	if (hdr & 1)	/* the table straddles RAM's end, or lies past it */
-		h->ram_size = TABLE_START + fuzz_take(&in, 1) % 0x80;
+	h->ram_size = ram_size_of(hdr, &in);
 	h->fill = fuzz_take(&in, 1);
 	h->table_fits = h->ram_size >= TABLE_END;
+	h->large = h->ram_size > SIMVMM_LOWMEM_END;
+	h->base = h->large ? SIMVMM_MMIO_HIGH_BASE : SIMVMM_SIMVIRTIO_ADDR;
 	h->has_input = !(hdr & 2);
 	h->in_pipe = h->has_input && (hdr & 0x20);
 	h->out_kind = (hdr >> 2) % 3;
@@ -668,12 +725,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.out = h->outc;
 	p.in = h->inc;
 
-	h->ram = malloc(h->ram_size);
-	if (!h->ram)
-		goto out_close;
-	memset(h->ram, h->fill, h->ram_size);
+	h->ram = fresh_ram(h->ram_size, h->fill);
 	fake_vm_init(&h->vm, h->ram, h->ram_size);
-	FUZZ_CHECK(simvirtio_attach(&h->vm, &p, &h->sv) == 0 && h->sv);
+	FUZZ_CHECK(h->vm.mmio_base == h->base);
+	FUZZ_CHECK(simvirtio_attach(&h->vm, &p, &h->sv) == 0 && h->sv &&
+		   h->sv->base == h->base);
 	/* The poll transport without its KVM parts: we are the poller. */
 	h->sv->transport = SIMVIRTIO_POLL;
 	FUZZ_CHECK(h->sv->state == SV_POWERON && !vm_stopping(&h->vm));
@@ -730,7 +786,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* Never vm_destroy(): it would munmap the heap RAM (fake_vm.h). */
 	fake_vm_release(&h->vm);
-	free(h->ram);
 out_close:
 	chardev_close(h->inc);
 	chardev_close(h->outc);

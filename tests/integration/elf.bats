@@ -5,7 +5,8 @@
 # and broken images (made here with python3 from the real ones, or from
 # scratch) are refused with status 2 and one message before any guest
 # runs. Tests that boot a guest, or whose refusal comes when the machine
-# is built (RAM and the device hole), need KVM; the others run anywhere.
+# is built (RAM and the device window, in either memory map), need KVM;
+# the others run anywhere.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -134,7 +135,7 @@ CHECK64=b82a000000c70425000400002a000000f4
 
 # --- segments land at p_paddr ----------------------------------------------------
 
-@test "an ELF64 linked in high RAM (2 MiB) runs with --memory 4M" {
+@test "an ELF64 linked at 2 MiB runs with --memory 4M" {
 	require_kvm
 	mkelf "$BATS_TEST_TMPDIR/high.elf" 64 0x200000 "0x200000:$CHECK64:0x1000:5"
 	run --separate-stderr "$SIMVMM" run --memory 4M --check \
@@ -253,29 +254,79 @@ CHECK64=b82a000000c70425000400002a000000f4
 	[[ "$stderr" == *"flat image '$img' needs --mode"* ]]
 }
 
-# --- refused when the machine is built: RAM and the device hole (2) ---------------------
+# --- refused when the machine is built: RAM and the device window (2) ------------------
 
-@test "segments in the device hole, past RAM or over the page tables are refused (2)" {
+@test "segments over the device window, past RAM or over the page tables are refused (2)" {
 	require_kvm
 	local t=$BATS_TEST_TMPDIR
+	# The assignment's map (--memory 1M): the window at 0x100000.
 	mkelf "$t/hole.elf" 64 0x100000 "0x100000:$CHECK64:0x11:5"
 	mkelf "$t/past.elf" 64 0x8000 "0x8000:$CHECK64:0x11:5" \
 		"0xf0000:00:0x20000:6"
 	mkelf "$t/pt.elf" 64 0x8000 "0x8000:$CHECK64:0x11:5" "0x1000:00:0x10:6"
 	mkelf "$t/bss.elf" 32 0x8000 "0x8000:$CHECK32:0x40000000:5"
-	for c in "hole:PT_LOAD 0 at [0x100000, 0x100011) overlaps the device hole [0x100000, 0x200000)" \
-		 "past:PT_LOAD 1 at [0xf0000, 0x110000) overlaps the device hole" \
-		 "pt:PT_LOAD 1 at [0x1000, 0x1010) overlaps the long-mode GDT/page tables at [0x600, 0x7000)" \
-		 "bss:p_memsz 0x40000000 (0x10 bytes from the file, 0x3ffffff0 zero-filled) is more than the guest's 0x100000 bytes of RAM; raise --memory"; do
-		run --separate-stderr "$SIMVMM" run "$t/${c%%:*}.elf"
+	for c in "hole:PT_LOAD 0 at [0x100000, 0x100011) overlaps the device window at 0x100000, which is MMIO, never RAM; link it inside RAM [0x0, 0x100000), or give --memory above 1M for RAM at 1 MiB" \
+		 "past:PT_LOAD 1 at [0xf0000, 0x110000) overlaps the device window at 0x100000, which is MMIO, never RAM; link it inside RAM [0x0, 0x100000), or give --memory above 1M for RAM at 1 MiB" \
+		 "pt:PT_LOAD 1 at [0x1000, 0x1010) overlaps the long-mode GDT/page tables at [0x600, 0x7000); link it at or above 0x7000" \
+		 "bss:PT_LOAD 0: p_memsz 0x40000000 (0x10 bytes from the file, 0x3ffffff0 zero-filled) is more than the guest's 0x100000 bytes of RAM; raise --memory"; do
+		run --separate-stderr "$SIMVMM" run --memory 1M "$t/${c%%:*}.elf"
 		[ "$status" -eq 2 ] || { echo "${c%%:*}: status $status"; false; }
 		[ -z "$output" ]
-		[[ "$stderr" == *"${c#*:}"* ]] || { echo "${c%%:*}: $stderr"; false; }
+		grep -qxF "simvmm: error: ELF image '$t/${c%%:*}.elf': ${c#*:}" <<<"$stderr" ||
+			{ echo "${c%%:*}: $stderr"; false; }
+		[[ "$stderr" != *running* ]]
 	done
-	# Past the end of high RAM: [0x200000, 0x300000) with --memory 2M.
+	# The large map (--memory 2M): past the end of RAM, and above it.
 	mkelf "$t/end.elf" 64 0x8000 "0x8000:$CHECK64:0x11:5" \
-		"0x2ff000:00:0x2000:6"
-	run --separate-stderr "$SIMVMM" run --memory 2M "$t/end.elf"
-	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"PT_LOAD 1 at [0x2ff000, 0x301000) runs 0x1000 bytes past the end of RAM at 0x300000"* ]]
+		"0x1ff000:00:0x2000:6"
+	mkelf "$t/above.elf" 64 0x8000 "0x8000:$CHECK64:0x11:5" \
+		"0x300000:00:0x10:6"
+	for c in "end:PT_LOAD 1 at [0x1ff000, 0x201000) runs 0x1000 bytes past the end of RAM at 0x200000; raise --memory or link it lower" \
+		 "above:PT_LOAD 1 at p_paddr 0x300000 is not guest RAM (RAM is [0x0, 0x200000)); link it inside RAM or raise --memory"; do
+		run --separate-stderr "$SIMVMM" run --memory 2M "$t/${c%%:*}.elf"
+		[ "$status" -eq 2 ] || { echo "${c%%:*}: status $status"; false; }
+		[ -z "$output" ]
+		grep -qxF "simvmm: error: ELF image '$t/${c%%:*}.elf': ${c#*:}" <<<"$stderr" ||
+			{ echo "${c%%:*}: $stderr"; false; }
+	done
+}
+
+# --- the large memory map: RAM above 1 MiB in one piece ----------------------------
+
+@test "an ELF32 and an ELF64 linked at 1 MiB run with --memory 4M, without --mode" {
+	require_kvm
+	local t=$BATS_TEST_TMPDIR
+	mkelf "$t/mb32.elf" 32 0x100000 "0x100000:$CHECK32:0x1000:5"
+	mkelf "$t/mb64.elf" 64 0x100000 "0x100000:$CHECK64:0x1000:5"
+	for c in "32:protected" "64:long"; do
+		run --separate-stderr "$SIMVMM" run --memory 4M --check \
+			"$t/mb${c%%:*}.elf"
+		[ "$status" -eq 0 ] || { echo "${c%%:*}: $stderr"; false; }
+		[ -z "$output" ]
+		[[ "$stderr" == *"running $t/mb${c%%:*}.elf in ${c#*:} mode, 4096 KiB RAM"* ]]
+		[[ "$stderr" == *"verified RAX=42 and [0x400]=42"* ]]
+	done
+	# Without --memory, an image that loads at 1 MiB gets 64M.
+	run --separate-stderr "$SIMVMM" run --check "$t/mb64.elf"
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"in long mode, 65536 KiB RAM"* ]]
+	[[ "$stderr" == *"verified RAX=42 and [0x400]=42"* ]]
+}
+
+@test "a segment over the large map's device window at 0xc0000000 is refused (2)" {
+	require_kvm
+	local t=$BATS_TEST_TMPDIR
+	# Straddling into the window from below, and inside it.
+	mkelf "$t/w1.elf" 32 0x8000 "0x8000:$CHECK32:0x10:5" \
+		"0xbffff000:00:0x2000:6"
+	mkelf "$t/w2.elf" 32 0x8000 "0x8000:$CHECK32:0x10:5" \
+		"0xc0001000:00:0x10:6"
+	for c in "w1:PT_LOAD 1 at [0xbffff000, 0xc0001000) overlaps the device window at 0xc0000000, which is MMIO, never RAM; link it inside RAM [0x0, 0x400000)" \
+		 "w2:PT_LOAD 1 at [0xc0001000, 0xc0001010) overlaps the device window at 0xc0000000, which is MMIO, never RAM; link it inside RAM [0x0, 0x400000)"; do
+		run --separate-stderr "$SIMVMM" run --memory 4M "$t/${c%%:*}.elf"
+		[ "$status" -eq 2 ] || { echo "${c%%:*}: status $status"; false; }
+		[ -z "$output" ]
+		grep -qxF "simvmm: error: ELF image '$t/${c%%:*}.elf': ${c#*:}" <<<"$stderr" ||
+			{ echo "${c%%:*}: $stderr"; false; }
+	done
 }

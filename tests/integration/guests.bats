@@ -46,7 +46,7 @@ setup() {
 	[ -z "$stderr" ]
 }
 
-@test "hello64 runs with RAM above the device hole (--memory 64M)" {
+@test "hello64 runs in the large map, 64M of RAM in one piece (--memory 64M)" {
 	run --separate-stderr "$SIMVMM" run --memory 64M hello64
 	[ "$status" -eq 0 ]
 	[ "$output" = "Hello, world!" ]
@@ -133,7 +133,9 @@ setup() {
 }
 
 @test "unassigned MMIO reads as all-ones" {
-	# long mode: mov al,[0x300000]... via movabs; out 0xe9,al; hlt
+	# long mode: movabs al,[0x180000] (past the 1 MiB of RAM and the
+	# device window, which no device holds without --simvirtio anyway);
+	# out 0xe9,al; hlt
 	img=$(image m.bin '\xa0\x00\x00\x18\x00\x00\x00\x00\x00\xe6\xe9\xf4')
 	run --separate-stderr "$SIMVMM" run --mode long "$img"
 	[ "$status" -eq 0 ]
@@ -220,12 +222,14 @@ setup() {
 	[ "$status" -eq 0 ]
 }
 
-@test "a load address in the device hole is refused (2)" {
+@test "a load address in the device window at 0x100000 (--memory 1M) is refused (2)" {
 	img=$(image hlt.bin '\xf4')
-	run --separate-stderr "$SIMVMM" run --mode long --memory 4M \
-		--load-addr 0x180000 "$img"
+	run --separate-stderr "$SIMVMM" run --mode long --memory 1M \
+		--load-addr 0x100000 "$img"
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"load address 0x180000 is not guest RAM"* ]]
+	[ -z "$output" ]
+	grep -qxF "simvmm: error: load address 0x100000 is not guest RAM (RAM is [0x0, 0x100000)); pick another --load-addr or raise --memory" <<<"$stderr"
+	[[ "$stderr" != *running* ]]
 }
 
 @test "an image running past the end of RAM is refused (2)" {
@@ -242,4 +246,37 @@ setup() {
 	run --separate-stderr "$SIMVMM" run --mode real --load-addr 0x10000 "$img"
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"real-mode entry point 0x10000 is above 0xffff"* ]]
+}
+
+# --- the large memory map: RAM above 1 MiB in one piece ------------------------
+
+@test "a flat image at --load-addr 0x100000 runs with --memory 2M" {
+	# mov al,'M'; out 0xe9,al; hlt -- entered at its load address
+	img=$(image m.bin '\xb0\x4d\xe6\xe9\xf4')
+	for m in protected long; do
+		run --separate-stderr "$SIMVMM" run --mode "$m" --memory 2M \
+			--load-addr 0x100000 "$img"
+		[ "$status" -eq 0 ]
+		[ "$output" = M ]
+		[[ "$stderr" == *"guest halted"* ]]
+	done
+}
+
+@test "a flat image loaded at 1 MiB without --memory gets 64M of RAM" {
+	img=$(image m.bin '\xb0\x4d\xe6\xe9\xf4')
+	run --separate-stderr "$SIMVMM" run --mode long --load-addr 0x100000 \
+		"$img"
+	[ "$status" -eq 0 ]
+	[ "$output" = M ]
+	[[ "$stderr" == *"65536 KiB RAM"* ]]
+}
+
+@test "a load address at the large map's device window (0xc0000000) is refused (2)" {
+	img=$(image hlt.bin '\xf4')
+	run --separate-stderr "$SIMVMM" run --mode long --memory 2M \
+		--load-addr 0xc0000000 "$img"
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	grep -qxF "simvmm: error: load address 0xc0000000 is not guest RAM (RAM is [0x0, 0x200000)); pick another --load-addr or raise --memory" <<<"$stderr"
+	[[ "$stderr" != *running* ]]
 }

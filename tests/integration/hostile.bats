@@ -119,7 +119,7 @@ out_hex() {
 
 # --- MMIO and RAM boundaries -------------------------------------------------
 
-@test "a read straddling the end of low RAM: RAM bytes, then all-ones" {
+@test "a read straddling the end of RAM: RAM bytes, then all-ones" {
 	# With 512K, [0x80000, 0x100000) is neither RAM nor a device.
 	# long mode: mov word [0x7fffe],0x4241; mov ebx,[0x7fffe];
 	# 4 x (mov al,bl; out 0xe9,al; shr ebx,8); hlt
@@ -129,7 +129,7 @@ out_hex() {
 	[ "$(out_hex)" = 4142ffff ]
 }
 
-@test "a write straddling into the device hole stores only its RAM part" {
+@test "a write straddling the end of RAM stores only its RAM part" {
 	# long mode, 512K: mov dword [0x7fffe],0x44434241; mov bx,[0x7fffe];
 	# mov al,bl; out 0xe9,al; mov al,bh; out 0xe9,al; hlt
 	img=$(image a.bin '\xc7\x04\x25\xfe\xff\x07\x00\x41\x42\x43\x44\x66\x8b\x1c\x25\xfe\xff\x07\x00\x88\xd8\xe6\xe9\x88\xf8\xe6\xe9\xf4')
@@ -138,10 +138,12 @@ out_hex() {
 	[ "$(out_hex)" = 4142 ]
 }
 
-@test "a qword read straddling the end of high RAM (--memory 2M)" {
-	# long mode: mov dword [0x2ffffc],0x44434241; mov rbx,[0x2ffffc];
+@test "a qword read straddling the end of RAM in the large map (--memory 2M)" {
+	# RAM is [0, 0x200000) in one piece; above it nothing until the
+	# device window at 0xc0000000.
+	# long mode: mov dword [0x1ffffc],0x44434241; mov rbx,[0x1ffffc];
 	# 8 x (mov al,bl; out 0xe9,al; shr rbx,8); hlt
-	img=$(image a.bin '\xc7\x04\x25\xfc\xff\x2f\x00\x41\x42\x43\x44\x48\x8b\x1c\x25\xfc\xff\x2f\x00\xb9\x08\x00\x00\x00\x88\xd8\xe6\xe9\x48\xc1\xeb\x08\xe2\xf6\xf4')
+	img=$(image a.bin '\xc7\x04\x25\xfc\xff\x1f\x00\x41\x42\x43\x44\x48\x8b\x1c\x25\xfc\xff\x1f\x00\xb9\x08\x00\x00\x00\x88\xd8\xe6\xe9\x48\xc1\xeb\x08\xe2\xf6\xf4')
 	run --separate-stderr "$SIMVMM" run --mode long --memory 2M "$img"
 	[ "$status" -eq 0 ]
 	[ "$(out_hex)" = 41424344ffffffff ]
@@ -170,7 +172,8 @@ out_hex() {
 	[[ "$stderr" != *"guest halted"* ]]
 }
 
-@test "executing from the device hole is an emulation failure, reported (1)" {
+@test "executing from the device window at 0x100000 (1 MiB of RAM) is an emulation failure, reported (1)" {
+	# The assignment's map: RAM ends at 1 MiB, where the window begins.
 	# long mode: mov eax,0x100000; jmp rax
 	img=$(image a.bin '\xb8\x00\x00\x10\x00\xff\xe0')
 	run --separate-stderr "$SIMVMM" run --mode long "$img"
@@ -300,6 +303,70 @@ out_hex() {
 		</dev/null
 	[ "$status" -eq 1 ]
 	[ -z "$output" ]
+	[[ "$stderr" == *"simvirtio: protocol violation: read of 2 byte(s) at config offset 0x0 matches no register"* ]]
+	[[ "$stderr" == *"device status is now DEVICE_ERROR (0x80); stopping the VM"* ]]
+}
+
+# --- the large memory map: RAM above 1 MiB, the device window at 3 GiB -------
+
+@test "executing from the device window at 0xc0000000 (--memory 2M) is an emulation failure, reported (1)" {
+	# long mode: mov eax,0xc0000000; jmp rax
+	img=$(image a.bin '\xb8\x00\x00\x00\xc0\xff\xe0')
+	for sv in "" --simvirtio; do
+		run --separate-stderr "$SIMVMM" run --mode long --memory 2M \
+			$sv "$img" </dev/null
+		[ "$status" -eq 1 ]
+		[ -z "$output" ]
+		[[ "$stderr" == *"guest stopped by KVM_EXIT_INTERNAL_ERROR at RIP=0xc0000000"* ]]
+		[[ "$stderr" == *"suberror=1 (instruction emulation failed)"* ]]
+		[[ "$stderr" == *"rip=0x00000000c0000000"* ]]
+	done
+}
+
+@test "code stored at 0x100000 runs there with --memory 2M; with 1 MiB it is no RAM (1)" {
+	# long mode: mov dword [0x100000],0xe9e648b0; mov byte [0x100004],0xf4
+	# (there: mov al,'H'; out 0xe9,al; hlt); mov eax,0x100000; jmp rax
+	img=$(image a.bin '\xc7\x04\x25\x00\x00\x10\x00\xb0\x48\xe6\xe9\xc6\x04\x25\x04\x00\x10\x00\xf4\xb8\x00\x00\x10\x00\xff\xe0')
+	run --separate-stderr "$SIMVMM" run --mode long --memory 2M "$img"
+	[ "$status" -eq 0 ]
+	[ "$output" = H ]
+	[[ "$stderr" == *"guest halted"* ]]
+	# The assignment's map: the stores are dropped, the jump finds MMIO.
+	run --separate-stderr "$SIMVMM" run --mode long --memory 1M "$img"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"guest stopped by KVM_EXIT_INTERNAL_ERROR at RIP=0x100000"* ]]
+}
+
+@test "SIMVIRTIO's magic reads at 0xc0000000 with --memory 2M, at 0x100000 with 1 MiB" {
+	# long mode: mov eax,0xc0000000; mov ebx,[rax]; 4 x (print bl;
+	# shr ebx,8); mov ebx,[0x100000]; 4 x (print bl; shr ebx,8); hlt
+	img=$(image a.bin '\xb8\x00\x00\x00\xc0\x8b\x18\xb9\x04\x00\x00\x00\x88\xd8\xe6\xe9\xc1\xeb\x08\xe2\xf7\x8b\x1c\x25\x00\x00\x10\x00\xb9\x04\x00\x00\x00\x88\xd8\xe6\xe9\xc1\xeb\x08\xe2\xf7\xf4')
+	# stdout to a file: RAM's zero bytes would not survive $output.
+	# The large map: the magic ("virt"), then RAM (zero) at 0x100000.
+	run --separate-stderr bash -c '"$0" "$@" </dev/null >"$BATS_TEST_TMPDIR/out"' \
+		"$SIMVMM" run --mode long --memory 2M --simvirtio "$img"
+	[ "$status" -eq 0 ]
+	[ "$(od -An -tx1 "$BATS_TEST_TMPDIR/out" | tr -d ' \n')" = 7669727400000000 ]
+	[[ "$stderr" == *"simvirtio at 0xc0000000, exit transport"* ]]
+	# The assignment's map: nothing at 0xc0000000, the magic at 0x100000.
+	run --separate-stderr bash -c '"$0" "$@" </dev/null >"$BATS_TEST_TMPDIR/out"' \
+		"$SIMVMM" run --mode long --memory 1M --simvirtio "$img"
+	[ "$status" -eq 0 ]
+	[ "$(od -An -tx1 "$BATS_TEST_TMPDIR/out" | tr -d ' \n')" = ffffffff76697274 ]
+	[[ "$stderr" == *"simvirtio at 0x100000, exit transport"* ]]
+}
+
+@test "a read straddling from RAM into SIMVIRTIO's registers at 0xc0000000 (--memory 3G) is a protocol violation (1)" {
+	# 3G, the most RAM there is, ends where the large map's window
+	# begins. long mode: mov eax,0xbffffffe; mov word [rax],0x4241;
+	# mov ebx,[rax]; hlt
+	img=$(image a.bin '\xb8\xfe\xff\xff\xbf\x66\xc7\x00\x41\x42\x8b\x18\xf4')
+	run --separate-stderr "$SIMVMM" run --mode long --memory 3G \
+		--simvirtio "$img" </dev/null
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"simvirtio at 0xc0000000, exit transport"* ]]
 	[[ "$stderr" == *"simvirtio: protocol violation: read of 2 byte(s) at config offset 0x0 matches no register"* ]]
 	[[ "$stderr" == *"device status is now DEVICE_ERROR (0x80); stopping the VM"* ]]
 }

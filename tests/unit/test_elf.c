@@ -6,6 +6,9 @@
  * segment and in an SHT_NOTE section), then one field broken per test.
  * Each refusal must be exactly one message naming the field and value,
  * and must leave the fake VM's RAM (filled with a pattern) untouched.
+ * Placement is checked in both memory maps (memmap.h), for flat images
+ * too: RAM in one slot from 0, the device window at 0x100000 with 1 MiB
+ * of RAM or less and at 0xc0000000 with more.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,7 @@
 
 #include <simvmm/abi-note.h>
 #include <simvmm/memmap.h>
+#include <simvmm/simvirtio.h>
 
 #include "elf.h"
 #include "loader.h"
@@ -465,17 +469,39 @@ static void test_other_good_shapes(void **state)
 	});
 }
 
-static void test_segment_in_high_ram(void **state)
+/*
+ * RAM is one slot from 0 (memmap.h): above 1 MiB of RAM, 1 MiB itself is
+ * RAM, where a Multiboot kernel is linked, and so is all the rest.
+ */
+static void test_segment_at_1_mib_with_large_ram(void **state)
 {
 	(void)state;
 	FOR_CLASSES({
-		set_ph(1, P_PADDR, 0x300000);
+		set_ph(1, P_PADDR, SIMVMM_LOWMEM_END);
+		new_vm(2 << 20);
+		assert_int_equal(vm.mmio_base, SIMVMM_MMIO_HIGH_BASE);
+		assert_int_equal(loader_place(&vm, CPU_MODE_PROTECTED, 0, img,
+					      img_len, "t.elf"), 0);
+		memcpy(ram_copy + TEXT_PADDR, text, TEXT_LEN);
+		memcpy(ram_copy + SIMVMM_LOWMEM_END, data, DATA_LEN);
+		memset(ram_copy + SIMVMM_LOWMEM_END + DATA_LEN, 0,
+		       DATA_MEMSZ - DATA_LEN);
+		assert_memory_equal(ram, ram_copy, vm.mem_size);
+		/* Straddling 1 MiB, and at 3 MiB: RAM at its own address. */
 		new_vm(4 << 20);
+		set_ph(1, P_PADDR, SIMVMM_LOWMEM_END - 0x80);
 		assert_int_equal(loader_place(&vm, CPU_MODE_PAGED, 0, img,
 					      img_len, "t.elf"), 0);
-		/* [2 MiB, 5 MiB) is the second slot, from ram + 1 MiB. */
-		assert_memory_equal(ram + 0x100000 + 0x100000, data,
+		assert_memory_equal(ram + SIMVMM_LOWMEM_END - 0x80, data,
 				    DATA_LEN);
+		set_ph(1, P_PADDR, 0x300000);
+		assert_int_equal(loader_place(&vm, CPU_MODE_PAGED, 0, img,
+					      img_len, "t.elf"), 0);
+		assert_memory_equal(ram + 0x300000, data, DATA_LEN);
+		/* The last bytes of RAM. */
+		set_ph(1, P_PADDR, (4 << 20) - DATA_MEMSZ);
+		assert_int_equal(loader_place(&vm, CPU_MODE_LONG, 0, img,
+					      img_len, "t.elf"), 0);
 	});
 }
 
@@ -946,18 +972,51 @@ static void test_bss_larger_than_ram(void **state)
 	});
 }
 
-static void test_segment_in_device_hole(void **state)
+/*
+ * The device window is MMIO, never RAM, in either map: at 0x100000 with
+ * 1 MiB of RAM or less, at 0xc0000000 with more (memmap.h).
+ */
+static void test_segment_over_the_device_window(void **state)
 {
 	(void)state;
 	FOR_CLASSES({
-		/* Starting in it, and running into it from low RAM. */
-		set_ph(1, P_PADDR, SIMVMM_HOLE_START + 0x1000);
+		/* The assignment's map: starting in it, and running into it. */
+		new_vm(SIMVMM_MEM_DEFAULT);
+		assert_int_equal(vm.mmio_base, SIMVMM_SIMVIRTIO_ADDR);
+		set_ph(1, P_PADDR, SIMVMM_SIMVIRTIO_ADDR + 0x1000);
+		place_refused(CPU_MODE_PROTECTED, -EINVAL,
+			      "PT_LOAD 1 at [0x101000, 0x101100) overlaps the device window at 0x100000, which is MMIO, never RAM; link it inside RAM [0x0, 0x100000), or give --memory above 1M for RAM at 1 MiB\n", NULL);
+		set_ph(1, P_PADDR, SIMVMM_SIMVIRTIO_ADDR - 0x80);
+		place_refused(CPU_MODE_PROTECTED, -EINVAL,
+			      "PT_LOAD 1 at [0xfff80, 0x100080) overlaps the device window at 0x100000, which is MMIO, never RAM; link it inside RAM [0x0, 0x100000), or give --memory above 1M for RAM at 1 MiB\n", NULL);
+		/* Less RAM: the window is still at 1 MiB, past a gap. */
+		new_vm(512 << 10);
+		set_ph(1, P_PADDR, SIMVMM_SIMVIRTIO_ADDR);
+		place_refused(CPU_MODE_LONG, -EINVAL,
+			      "PT_LOAD 1 at [0x100000, 0x100100) overlaps the device window at 0x100000, which is MMIO, never RAM; link it inside RAM [0x0, 0x80000), or give --memory above 1M for RAM at 1 MiB\n", NULL);
+		/* Its last byte, and the first byte after it. */
+		set_ph(1, P_PADDR, SIMVMM_SIMVIRTIO_ADDR +
+		       SIMVIRTIO_WINDOW_SIZE - 1);
+		place_refused(CPU_MODE_LONG, -EINVAL,
+			      "PT_LOAD 1 at [0x101fff, 0x1020ff) overlaps the device window at 0x100000", NULL);
+		set_ph(1, P_PADDR, SIMVMM_SIMVIRTIO_ADDR +
+		       SIMVIRTIO_WINDOW_SIZE);
+		place_refused(CPU_MODE_LONG, -EINVAL,
+			      "PT_LOAD 1 at p_paddr 0x102000 is not guest RAM (RAM is [0x0, 0x80000)); link it inside RAM or raise --memory\n", NULL);
+
+		/* The large map: the window at 0xc0000000, no --memory hint. */
 		new_vm(4 << 20);
+		assert_int_equal(vm.mmio_base, SIMVMM_MMIO_HIGH_BASE);
+		set_ph(1, P_PADDR, SIMVMM_MMIO_HIGH_BASE + 0x1000);
 		place_refused(CPU_MODE_PROTECTED, -EINVAL,
-			      "PT_LOAD 1 at [0x101000, 0x101100) overlaps the device hole [0x100000, 0x200000), which is MMIO, never RAM", NULL);
-		set_ph(1, P_PADDR, SIMVMM_HOLE_START - 0x80);
-		place_refused(CPU_MODE_PROTECTED, -EINVAL,
-			      "PT_LOAD 1 at [0xfff80, 0x100080) overlaps the device hole", NULL);
+			      "PT_LOAD 1 at [0xc0001000, 0xc0001100) overlaps the device window at 0xc0000000, which is MMIO, never RAM; link it inside RAM [0x0, 0x400000)\n", NULL);
+		set_ph(1, P_PADDR, SIMVMM_MMIO_HIGH_BASE - 0x80);
+		place_refused(CPU_MODE_PAGED, -EINVAL,
+			      "PT_LOAD 1 at [0xbfffff80, 0xc0000080) overlaps the device window at 0xc0000000, which is MMIO, never RAM; link it inside RAM [0x0, 0x400000)\n", NULL);
+		/* 0x100000 is no window there: the old address is RAM. */
+		set_ph(1, P_PADDR, SIMVMM_SIMVIRTIO_ADDR);
+		assert_int_equal(loader_place(&vm, CPU_MODE_PROTECTED, 0, img,
+					      img_len, "t.elf"), 0);
 	});
 }
 
@@ -968,7 +1027,16 @@ static void test_segment_not_in_ram(void **state)
 		set_ph(1, P_PADDR, 0x300000);
 		new_vm(SIMVMM_MEM_DEFAULT);
 		place_refused(CPU_MODE_PROTECTED, -EINVAL,
-			      "PT_LOAD 1 at p_paddr 0x300000 is not guest RAM (RAM is [0x0, 0x100000))", "raise --memory");
+			      "PT_LOAD 1 at p_paddr 0x300000 is not guest RAM (RAM is [0x0, 0x100000)); link it inside RAM or raise --memory\n", NULL);
+		/* The large map: between the end of RAM and the window. */
+		new_vm(2 << 20);
+		place_refused(CPU_MODE_PROTECTED, -EINVAL,
+			      "PT_LOAD 1 at p_paddr 0x300000 is not guest RAM (RAM is [0x0, 0x200000)); link it inside RAM or raise --memory\n", NULL);
+		/* Above the window, below 4 GiB. */
+		set_ph(1, P_PADDR, SIMVMM_MMIO_HIGH_BASE +
+		       SIMVIRTIO_WINDOW_SIZE);
+		place_refused(CPU_MODE_PROTECTED, -EINVAL,
+			      "PT_LOAD 1 at p_paddr 0xc0002000 is not guest RAM (RAM is [0x0, 0x200000)); link it inside RAM or raise --memory\n", NULL);
 	});
 }
 
@@ -979,12 +1047,12 @@ static void test_segment_past_the_end_of_ram(void **state)
 		set_ph(1, P_PADDR, SIMVMM_MEM_MIN - 0x80);
 		new_vm(SIMVMM_MEM_MIN);
 		place_refused(CPU_MODE_PROTECTED, -ENOSPC,
-			      "PT_LOAD 1 at [0xff80, 0x10080) runs 0x80 bytes past the end of RAM at 0x10000 (RAM is [0x0, 0x10000))", NULL);
-		/* The same at the end of high RAM. */
-		set_ph(1, P_PADDR, 0x500000 - 0x80);
+			      "PT_LOAD 1 at [0xff80, 0x10080) runs 0x80 bytes past the end of RAM at 0x10000; raise --memory or link it lower\n", NULL);
+		/* The same at the end of a large map's RAM. */
+		set_ph(1, P_PADDR, 0x400000 - 0x80);
 		new_vm(4 << 20);
 		place_refused(CPU_MODE_PROTECTED, -ENOSPC,
-			      "runs 0x80 bytes past the end of RAM at 0x500000 (RAM is [0x0, 0x100000) and [0x200000, 0x500000))", NULL);
+			      "PT_LOAD 1 at [0x3fff80, 0x400080) runs 0x80 bytes past the end of RAM at 0x400000; raise --memory or link it lower\n", NULL);
 	});
 }
 
@@ -1011,6 +1079,43 @@ static void test_segment_over_the_tables(void **state)
 		assert_int_equal(loader_place(&vm, CPU_MODE_REAL, 0, img,
 					      img_len, "t.elf"), 0);
 	});
+}
+
+/* A flat image at @addr is refused with exactly @want; RAM intact. */
+static void flat_refused(uint64_t addr, const void *p, size_t len, int err,
+			 const char *want)
+{
+	const char *said;
+	int r;
+
+	err_begin();
+	r = loader_place(&vm, CPU_MODE_LONG, addr, p, len, "t.bin");
+	said = err_end();
+	assert_string_equal(said, want);
+	assert_int_equal(r, err);
+	assert_memory_equal(ram, ram_copy, vm.mem_size);
+}
+
+/* The flat loader in both maps: 1 MiB is RAM exactly when RAM is larger. */
+static void test_flat_image_in_either_map(void **state)
+{
+	static const uint8_t hlt[] = { 0xf4, 0xf4 };
+
+	(void)state;
+	new_vm(SIMVMM_MEM_DEFAULT);
+	flat_refused(SIMVMM_SIMVIRTIO_ADDR, hlt, sizeof(hlt), -EINVAL,
+		     "simvmm: error: load address 0x100000 is not guest RAM (RAM is [0x0, 0x100000)); pick another --load-addr or raise --memory\n");
+	flat_refused(SIMVMM_SIMVIRTIO_ADDR - 1, hlt, sizeof(hlt), -ENOSPC,
+		     "simvmm: error: guest image t.bin is 2 bytes but only 1 bytes of RAM follow load address 0xfffff; raise --memory or lower --load-addr\n");
+	new_vm(2 << 20);
+	assert_int_equal(loader_place(&vm, CPU_MODE_LONG, SIMVMM_SIMVIRTIO_ADDR,
+				      hlt, sizeof(hlt), "t.bin"), 0);
+	assert_memory_equal(ram + SIMVMM_SIMVIRTIO_ADDR, hlt, sizeof(hlt));
+	memcpy(ram_copy + SIMVMM_SIMVIRTIO_ADDR, hlt, sizeof(hlt));
+	flat_refused(SIMVMM_MMIO_HIGH_BASE, hlt, sizeof(hlt), -EINVAL,
+		     "simvmm: error: load address 0xc0000000 is not guest RAM (RAM is [0x0, 0x200000)); pick another --load-addr or raise --memory\n");
+	flat_refused(0x200000, hlt, sizeof(hlt), -EINVAL,
+		     "simvmm: error: load address 0x200000 is not guest RAM (RAM is [0x0, 0x200000)); pick another --load-addr or raise --memory\n");
 }
 
 static void test_load_checks_what_it_is_given(void **state)
@@ -1048,6 +1153,7 @@ static void write_tmp(const void *buf, size_t len, off_t size)
 
 static void test_read_image_sizes(void **state)
 {
+	char want[sizeof(tmp_path) + 160];
 	void *buf = NULL;
 	size_t len = 0;
 	int r;
@@ -1072,7 +1178,10 @@ static void test_read_image_sizes(void **state)
 	write_tmp(img, img_len, LOADER_ELF_FILE_MAX + 1);
 	err_begin();
 	r = loader_read_image(tmp_path, SIMVMM_MEM_MIN, &buf, &len);
-	one_error(err_end(), "bytes, more than the 268435456 bytes simvmm reads of an ELF file", NULL);
+	snprintf(want, sizeof(want),
+		 "simvmm: error: image '%s' is 268435457 bytes, more than the 268435456 bytes simvmm reads of an ELF file or Multiboot kernel\n",
+		 tmp_path);
+	assert_string_equal(err_end(), want);
 	assert_int_equal(r, -EFBIG);
 	unlink(tmp_path);
 
@@ -1093,7 +1202,7 @@ int main(void)
 		cmocka_unit_test(test_mode_and_entry_overrides),
 		cmocka_unit_test(test_plain_images_without_the_note),
 		cmocka_unit_test(test_other_good_shapes),
-		cmocka_unit_test(test_segment_in_high_ram),
+		cmocka_unit_test(test_segment_at_1_mib_with_large_ram),
 		cmocka_unit_test(test_short_files),
 		cmocka_unit_test(test_no_magic),
 		cmocka_unit_test(test_bad_class),
@@ -1134,10 +1243,11 @@ int main(void)
 		cmocka_unit_test(test_entry_virtual),
 		cmocka_unit_test(test_entry_outside),
 		cmocka_unit_test(test_bss_larger_than_ram),
-		cmocka_unit_test(test_segment_in_device_hole),
+		cmocka_unit_test(test_segment_over_the_device_window),
 		cmocka_unit_test(test_segment_not_in_ram),
 		cmocka_unit_test(test_segment_past_the_end_of_ram),
 		cmocka_unit_test(test_segment_over_the_tables),
+		cmocka_unit_test(test_flat_image_in_either_map),
 		cmocka_unit_test(test_load_checks_what_it_is_given),
 		cmocka_unit_test(test_read_image_sizes),
 	};

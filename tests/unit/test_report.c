@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests: the report port (lib/devices/report.c) on a fake VM whose
- * RAM is a plain buffer laid out as vm_create() lays it out (1 MiB low,
- * the device hole, 64 KiB high), so every refusal a hostile guest can
- * provoke is checked without /dev/kvm: the report or a string outside
- * RAM, straddling a slot's end, unterminated, too long; a bad magic,
+ * RAM is a plain buffer laid out as vm_create() lays it out: one slot
+ * from 0, 1 MiB + 64 KiB, so the large map (memmap.h), where 1 MiB is
+ * RAM like any other byte and the device window is at 0xc0000000; some
+ * tests narrow it to the assignment's map (1 MiB, the window right after
+ * RAM). So every refusal a hostile guest can provoke is checked without
+ * /dev/kvm: the report or a string outside RAM, straddling RAM's end,
+ * unterminated, too long; a bad magic,
  * version, kind, flags, vector or CS; writes that are not one 32-bit
  * write at the base. Good reports are checked to the byte.
  */
@@ -22,6 +25,7 @@
 #include <simvmm/abi.h>
 #include <simvmm/memmap.h>
 #include <simvmm/report.h>
+#include <simvmm/simvirtio.h>
 
 #include "../../fuzz/fake_vm.h"
 #include "devices/report.h"
@@ -29,9 +33,8 @@
 #include "util.h"
 #include "vm.h"
 
-#define HIGH_SIZE	0x10000
-#define RAM_SIZE	(SIMVMM_LOWMEM_END + HIGH_SIZE)
-#define HIGH_END	(SIMVMM_HIGHMEM_START + HIGH_SIZE)
+#define RAM_SIZE	(SIMVMM_LOWMEM_END + 0x10000)
+#define RAM_END		RAM_SIZE	/* RAM is [0, RAM_SIZE) */
 #define REPORT_AT	0x9000
 #define FILE_AT		0x9100
 #define MSG_AT		0x9200
@@ -52,7 +55,8 @@ static int fx_setup(void **state)
 	f->ram = calloc(1, RAM_SIZE);
 	assert_non_null(f->ram);
 	fake_vm_init(&f->vm, f->ram, RAM_SIZE);
-	assert_int_equal(f->vm.nr_slots, 2);
+	assert_int_equal(f->vm.nr_slots, 1);
+	assert_int_equal(f->vm.mmio_base, SIMVMM_MMIO_HIGH_BASE);
 	f->err = tmpfile();
 	assert_non_null(f->err);
 	fflush(stderr);
@@ -75,6 +79,17 @@ static int fx_teardown(void **state)
 	free(f->ram);
 	free(f);
 	return 0;
+}
+
+/*
+ * The assignment's map: the same buffer, its first 1 MiB the guest's RAM,
+ * the device window right after it at 0x100000.
+ */
+static void small_map(struct fx *f)
+{
+	fake_vm_release(&f->vm);
+	fake_vm_init(&f->vm, f->ram, SIMVMM_LOWMEM_END);
+	assert_int_equal(f->vm.mmio_base, SIMVMM_SIMVIRTIO_ADDR);
 }
 
 /* The guest RAM at @gpa, which the test knows is there. */
@@ -193,29 +208,35 @@ static void test_string_of_255_bytes(void **state)
 	assert_string_equal(f->msg, want);
 }
 
-static void test_strings_in_high_ram(void **state)
+static void test_strings_above_1_mib(void **state)
 {
 	struct fx *f = *state;
 	struct simvmm_report *r;
 
-	/* The report and its strings above the hole, up to RAM's last byte. */
-	r = report_at(f, HIGH_END - sizeof(*r), SIMVMM_REPORT_ASSERT);
-	put_str(f, HIGH_END - sizeof(*r) - 4, "h.c");
-	put_str(f, SIMVMM_HIGHMEM_START, "high");
-	r->file = HIGH_END - sizeof(*r) - 4;
-	r->message = SIMVMM_HIGHMEM_START;
+	/* The report and its strings above 1 MiB, up to RAM's last byte. */
+	r = report_at(f, RAM_END - sizeof(*r), SIMVMM_REPORT_ASSERT);
+	put_str(f, RAM_END - sizeof(*r) - 4, "h.c");
+	put_str(f, SIMVMM_LOWMEM_END, "high");
+	r->file = RAM_END - sizeof(*r) - 4;
+	r->message = SIMVMM_LOWMEM_END;
 	r->line = 3;
-	assert_int_equal(parse(f, HIGH_END - sizeof(*r)),
+	assert_int_equal(parse(f, RAM_END - sizeof(*r)),
 			 SIMVMM_REPORT_ASSERT);
 	assert_string_equal(f->msg, "guest assertion failed: h.c:3: high");
 	/* A NUL that is RAM's very last byte. */
-	*(uint8_t *)ram(f, HIGH_END - 1, 1) = 0;
-	*(uint8_t *)ram(f, HIGH_END - 2, 1) = 'z';
-	r->message = HIGH_END - 2;
+	*(uint8_t *)ram(f, RAM_END - 1, 1) = 0;
+	*(uint8_t *)ram(f, RAM_END - 2, 1) = 'z';
+	r->message = RAM_END - 2;
 	r->line = 4;
-	assert_int_equal(parse(f, HIGH_END - sizeof(*r)),
+	assert_int_equal(parse(f, RAM_END - sizeof(*r)),
 			 SIMVMM_REPORT_ASSERT);
 	assert_string_equal(f->msg, "guest assertion failed: h.c:4: z");
+	/* A string running across 1 MiB: one slot, so one string. */
+	put_str(f, SIMVMM_LOWMEM_END - 3, "across");
+	r->message = SIMVMM_LOWMEM_END - 3;
+	assert_int_equal(parse(f, RAM_END - sizeof(*r)),
+			 SIMVMM_REPORT_ASSERT);
+	assert_string_equal(f->msg, "guest assertion failed: h.c:4: across");
 }
 
 static void test_page_fault(void **state)
@@ -324,26 +345,38 @@ static void test_report_not_in_ram(void **state)
 	struct fx *f = *state;
 	const char *why = "not in guest RAM (a report is 72 bytes)";
 
-	/* In the device hole, past the end of RAM, at the top of 4 GiB. */
-	assert_refused(f, SIMVMM_HOLE_START, why);
-	assert_refused(f, SIMVMM_HOLE_END - 1, why);
-	assert_refused(f, HIGH_END, why);
+	/* The device window, past the end of RAM, at the top of 4 GiB. */
+	assert_refused(f, SIMVMM_MMIO_HIGH_BASE, why);
+	assert_refused(f, SIMVMM_MMIO_HIGH_BASE + SIMVIRTIO_WINDOW_SIZE - 1,
+		       why);
+	assert_refused(f, RAM_END, why);
 	assert_refused(f, 0xfffff000, why);
-	/* Straddling the end of low RAM into the hole, or of high RAM. */
-	assert_refused(f, SIMVMM_LOWMEM_END - 71, why);
-	assert_refused(f, HIGH_END - 71, why);
+	/* Straddling the end of RAM. */
+	assert_refused(f, RAM_END - 71, why);
 	assert_refused(f, 0xffffffff, why);
 	/* Nothing of it was printed: the message is said, and ends. */
 	assert_int_equal(strlen(f->msg),
 			 strlen("guest report at 0xffffffff: ") + strlen(why));
+	/* The assignment's map: 0x100000 is the window, not RAM. */
+	small_map(f);
+	assert_refused(f, SIMVMM_SIMVIRTIO_ADDR, why);
+	assert_refused(f, SIMVMM_LOWMEM_END - 71, why);
 }
 
-static void test_report_at_end_of_low_ram(void **state)
+static void test_report_around_1_mib(void **state)
 {
 	struct fx *f = *state;
 	struct simvmm_report *r;
 
-	/* Exactly fitting before the hole is fine. */
+	/* Across 1 MiB: RAM, in the large map. */
+	r = report_at(f, SIMVMM_LOWMEM_END - 8, SIMVMM_REPORT_EXCEPTION);
+	r->vector = 3;
+	assert_int_equal(parse(f, SIMVMM_LOWMEM_END - 8),
+			 SIMVMM_REPORT_EXCEPTION);
+	assert_string_equal(f->msg,
+			    "guest exception: breakpoint (#BP, vector 3) at RIP=0x0\n  CS=0x0 RFLAGS=0x0");
+	/* In the assignment's map, exactly fitting before 1 MiB is fine. */
+	small_map(f);
 	r = report_at(f, SIMVMM_LOWMEM_END - 72, SIMVMM_REPORT_EXCEPTION);
 	r->vector = 3;
 	assert_int_equal(parse(f, SIMVMM_LOWMEM_END - 72),
@@ -424,15 +457,21 @@ static void test_string_not_in_ram(void **state)
 	struct fx *f = *state;
 	struct simvmm_report *r = assertion(f, "a.c", 1, "m");
 
-	r->file = SIMVMM_HOLE_START;
+	r->file = SIMVMM_MMIO_HIGH_BASE;
 	assert_refused(f, REPORT_AT,
-		       "file name at 0x100000: not in guest RAM");
+		       "file name at 0xc0000000: not in guest RAM");
 	r->file = FILE_AT;
-	r->message = HIGH_END;
-	assert_refused(f, REPORT_AT, "message at 0x210000: not in guest RAM");
+	r->message = RAM_END;
+	assert_refused(f, REPORT_AT, "message at 0x110000: not in guest RAM");
 	r->message = 0xffffffffffffffffull;
 	assert_refused(f, REPORT_AT,
 		       "message at 0xffffffffffffffff: not in guest RAM");
+	/* The assignment's map: 0x100000 is the window. */
+	small_map(f);
+	r = assertion(f, "a.c", 1, "m");
+	r->file = SIMVMM_SIMVIRTIO_ADDR;
+	assert_refused(f, REPORT_AT,
+		       "file name at 0x100000: not in guest RAM");
 }
 
 static void test_string_unterminated_at_end_of_ram(void **state)
@@ -440,17 +479,24 @@ static void test_string_unterminated_at_end_of_ram(void **state)
 	struct fx *f = *state;
 	struct simvmm_report *r = assertion(f, "a.c", 1, "m");
 
-	/* No NUL before the hole: the high slot beyond it does not count. */
+	memset(ram(f, RAM_END - 1, 1), 'B', 1);
+	r->message = RAM_END - 1;
+	assert_refused(f, REPORT_AT,
+		       "message at 0x10ffff: no NUL before the end of guest RAM (1 bytes on)");
+	/*
+	 * 16 bytes before 1 MiB and a NUL at 1 MiB: one string in the large
+	 * map, unterminated in the assignment's, where RAM ends there.
+	 */
+	r->message = MSG_AT;
 	memset(ram(f, SIMVMM_LOWMEM_END - 16, 16), 'A', 16);
-	*(uint8_t *)ram(f, SIMVMM_HIGHMEM_START, 1) = 0;
+	*(uint8_t *)ram(f, SIMVMM_LOWMEM_END, 1) = 0;
 	r->file = SIMVMM_LOWMEM_END - 16;
+	assert_int_equal(parse(f, REPORT_AT), SIMVMM_REPORT_ASSERT);
+	assert_string_equal(f->msg,
+			    "guest assertion failed: AAAAAAAAAAAAAAAA:1: m");
+	small_map(f);
 	assert_refused(f, REPORT_AT,
 		       "file name at 0xffff0: no NUL before the end of guest RAM (16 bytes on)");
-	r->file = FILE_AT;
-	memset(ram(f, HIGH_END - 1, 1), 'B', 1);
-	r->message = HIGH_END - 1;
-	assert_refused(f, REPORT_AT,
-		       "message at 0x20ffff: no NUL before the end of guest RAM (1 bytes on)");
 }
 
 static void test_string_too_long(void **state)
@@ -600,13 +646,13 @@ static void test_device_exception_report(void **state)
 static void test_device_bad_report(void **state)
 {
 	struct fx *f = *state;
-	uint32_t v = SIMVMM_HOLE_START;
+	uint32_t v = SIMVMM_MMIO_HIGH_BASE;
 
 	assert_int_equal(report_attach(&f->vm), 0);
 	io(f, SIMVMM_REPORT_PORT, &v, 4, true);
 	assert_int_equal(vm_stop_reason(&f->vm, NULL), VM_STOP_DEVICE_ERROR);
 	assert_string_equal(said(f),
-			    "simvmm: error: guest report at 0x100000: not in guest RAM (a report is 72 bytes)\n");
+			    "simvmm: error: guest report at 0xc0000000: not in guest RAM (a report is 72 bytes)\n");
 }
 
 static void test_device_narrow_writes(void **state)
@@ -688,13 +734,13 @@ int main(void)
 		FX_TEST(test_assertion_escapes),
 		FX_TEST(test_assertion_empty_strings),
 		FX_TEST(test_string_of_255_bytes),
-		FX_TEST(test_strings_in_high_ram),
+		FX_TEST(test_strings_above_1_mib),
 		FX_TEST(test_page_fault),
 		FX_TEST(test_exception_without_error_code),
 		FX_TEST(test_every_vector_by_name),
 		cmocka_unit_test(test_vector_names),
 		FX_TEST(test_report_not_in_ram),
-		FX_TEST(test_report_at_end_of_low_ram),
+		FX_TEST(test_report_around_1_mib),
 		FX_TEST(test_bad_magic),
 		FX_TEST(test_bad_version),
 		FX_TEST(test_bad_kind),

@@ -126,7 +126,8 @@ static void test_ring_rejects_bad_indices(void **state)
 
 /* ---- the device, on a fake VM ------------------------------------------- */
 
-#define RAM_SIZE 0x10000
+#define RAM_SIZE 0x10000		/* the assignment's map */
+#define RAM_LARGE 0x200000		/* the large map: --memory 2M */
 #define RINGS (SIMVIRTIO_RINGS_OFF)
 
 struct fx {
@@ -139,7 +140,8 @@ struct fx {
 	int saved_stderr;
 };
 
-static int fx_setup(void **state)
+/* The device on a fake VM with @ram_size bytes of RAM, exit transport. */
+static int fx_setup_ram(void **state, uint64_t ram_size)
 {
 	struct simvirtio_params p;
 	struct fx *f;
@@ -153,13 +155,13 @@ static int fx_setup(void **state)
 	f->vm->sys_fd = -1;
 	f->vm->stop_fd = -1;	/* no eventfd: vm_request_stop() only records */
 	pthread_mutex_init(&f->vm->kick_lock, NULL);
-	f->vm->mem = calloc(1, RAM_SIZE);
+	f->vm->mem = calloc(1, ram_size);
 	assert_non_null(f->vm->mem);
-	f->vm->mem_size = RAM_SIZE;
-	f->vm->slots[0].size = RAM_SIZE;
+	f->vm->mem_size = ram_size;
+	f->vm->slots[0].size = ram_size;
 	f->vm->slots[0].hva = f->vm->mem;
 	f->vm->nr_slots = 1;
-	f->vm->mmio_base = SIMVMM_MMIO_BASE(RAM_SIZE);
+	f->vm->mmio_base = SIMVMM_MMIO_BASE(ram_size);
 	bus_init(&f->vm->bus);
 	assert_int_equal(pipe2(f->out, O_CLOEXEC | O_NONBLOCK), 0);
 	assert_int_equal(pipe2(f->in, O_CLOEXEC), 0);
@@ -179,8 +181,19 @@ static int fx_setup(void **state)
 	p.in = f->inc;
 	assert_int_equal(simvirtio_attach(f->vm, &p, &f->sv), 0);
 	assert_int_equal(f->vm->nr_devices, 1);
+	assert_true(f->sv->base == f->vm->mmio_base);
 	*state = f;
 	return 0;
+}
+
+static int fx_setup(void **state)
+{
+	return fx_setup_ram(state, RAM_SIZE);
+}
+
+static int fx_setup_large(void **state)
+{
+	return fx_setup_ram(state, RAM_LARGE);
 }
 
 static int fx_teardown(void **state)
@@ -211,7 +224,7 @@ static uint32_t rd(struct fx *f, uint64_t off, uint32_t len)
 	uint32_t v = 0;
 
 	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
-				    SIMVMM_SIMVIRTIO_ADDR + off, &v, len,
+				    f->vm->mmio_base + off, &v, len,
 				    false), 0);
 	return v;
 }
@@ -219,7 +232,7 @@ static uint32_t rd(struct fx *f, uint64_t off, uint32_t len)
 static void wr(struct fx *f, uint64_t off, uint32_t v, uint32_t len)
 {
 	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
-				    SIMVMM_SIMVIRTIO_ADDR + off, &v, len,
+				    f->vm->mmio_base + off, &v, len,
 				    true), 0);
 }
 
@@ -480,6 +493,157 @@ static void test_driver_reset(void **state)
 	assert_int_equal(vm_stop_reason(f->vm, NULL), VM_RUNNING);
 }
 
+/* ---- the large map: the window at 0xc0000000, listed from power-on ------- */
+
+/* The device table lists exactly the window at @addr, or (0) nothing. */
+static void assert_table(struct fx *f, uint64_t addr)
+{
+	device_table_t want;
+
+	memset(&want, 0, sizeof(want));
+	if (addr) {
+		want.count = 1;
+		want.device_addresses[0] = addr;
+	}
+	assert_memory_equal(table(f), &want, sizeof(want));
+}
+
+static void test_large_map_window(void **state)
+{
+	struct fx *f = *state;
+	uint32_t v = 0;
+
+	assert_int_equal(f->vm->mmio_base, SIMVMM_MMIO_HIGH_BASE);
+	assert_true(f->sv->listed_always);
+	/* The registers and the ring page answer at 0xc0000000... */
+	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
+				    SIMVMM_MMIO_HIGH_BASE + SIMVIRTIO_REG_MAGIC,
+				    &v, 4, false), 0);
+	assert_int_equal(v, MAGIC_VALUE);
+	assert_int_equal(rd(f, RINGS + offsetof(struct simvirtio_rings, tx.head),
+			    4), 0);
+	/* ...and nothing does at the assignment's 0x100000: all-ones. */
+	v = 0;
+	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
+				    SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_MAGIC,
+				    &v, 4, false), 0);
+	assert_int_equal(v, 0xffffffff);
+	v = 0;
+	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
+				    SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_RINGS_OFF,
+				    &v, 4, false), 0);
+	assert_int_equal(v, 0xffffffff);
+	/* A write there that would be a violation at the window is nothing. */
+	v = 0;
+	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
+				    SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_MAGIC,
+				    &v, 4, true), 0);
+	assert_int_equal(f->vm->bus.unassigned_reads[BUS_MMIO], 2);
+	assert_int_equal(f->vm->bus.unassigned_writes[BUS_MMIO], 1);
+	assert_int_equal(dev_status(f), DEVICE_RESET);
+	assert_int_equal(vm_stop_reason(f->vm, NULL), VM_RUNNING);
+	assert_string_equal(diagnostics(f), "");
+}
+
+/* In the assignment's map the reverse: nothing at 0xc0000000. */
+static void test_small_map_window(void **state)
+{
+	struct fx *f = *state;
+	uint32_t v = 0;
+
+	assert_int_equal(f->vm->mmio_base, SIMVMM_SIMVIRTIO_ADDR);
+	assert_false(f->sv->listed_always);
+	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
+				    SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_REG_MAGIC,
+				    &v, 4, false), 0);
+	assert_int_equal(v, MAGIC_VALUE);
+	v = 0;
+	assert_int_equal(bus_access(&f->vm->bus, BUS_MMIO,
+				    SIMVMM_MMIO_HIGH_BASE + SIMVIRTIO_REG_MAGIC,
+				    &v, 4, false), 0);
+	assert_int_equal(v, 0xffffffff);
+	assert_int_equal(f->vm->bus.unassigned_reads[BUS_MMIO], 1);
+	/* Not listed before 'C'. */
+	assert_table(f, 0);
+}
+
+/*
+ * The table lists the window from power-on, through 'R', the handshake
+ * and data, and a driver reset: the driver has no other way to find it.
+ */
+static void test_large_map_table_always_listed(void **state)
+{
+	struct fx *f = *state;
+	char out[8] = { 0 };
+
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	tx_push(f, 'R');
+	assert_int_equal(dev_status(f), DEVICE_RESET);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	wr(f, SIMVIRTIO_REG_DRIVER_STATUS, DRIVER_ACK, 1);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	tx_push(f, 'C');
+	assert_int_equal(dev_status(f), DEVICE_CONFIG);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	wr(f, SIMVIRTIO_REG_DRIVER_STATUS, DRIVER_OK, 1);
+	assert_int_equal(dev_status(f), DEVICE_READY);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	tx_push(f, 'A');
+	tx_push(f, 'n');
+	tx_push(f, 'a');
+	assert_int_equal(read(f->out[0], out, sizeof(out)), 3);
+	assert_string_equal(out, "Ana");
+
+	/* A driver reset: power-on again, and listed again. */
+	wr(f, SIMVIRTIO_REG_DRIVER_STATUS, DRIVER_STATUS_RESET, 1);
+	assert_int_equal(dev_status(f), DEVICE_RESET);
+	assert_int_equal(rd(f, RINGS + offsetof(struct simvirtio_rings, tx.head),
+			    4), 0);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	/* A guest that scribbled on the table gets it back at each reset. */
+	memset(f->vm->mem + SIMVMM_DEVTABLE_ADDR, 0x5a, sizeof(device_table_t));
+	tx_push(f, 'R');
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	memset(f->vm->mem + SIMVMM_DEVTABLE_ADDR, 0, sizeof(device_table_t));
+	wr(f, SIMVIRTIO_REG_DRIVER_STATUS, DRIVER_STATUS_RESET, 1);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	handshake(f);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	assert_int_equal(vm_stop_reason(f->vm, NULL), VM_RUNNING);
+	assert_string_equal(diagnostics(f), "");
+}
+
+/* After a violation the device writes the table no more: frozen, listed. */
+static void test_large_map_table_frozen_after_violation(void **state)
+{
+	struct fx *f = *state;
+
+	tx_push(f, 'C');
+	assert_stopped(f, "'C' on TX before 'R': the handshake starts with 'R'");
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	/* Neither a reset nor the handshake touches it now. */
+	memset(f->vm->mem + SIMVMM_DEVTABLE_ADDR, 0, sizeof(device_table_t));
+	wr(f, SIMVIRTIO_REG_DRIVER_STATUS, DRIVER_STATUS_RESET, 1);
+	tx_push(f, 'R');
+	assert_int_equal(dev_status(f), DEVICE_ERROR);
+	assert_table(f, 0);
+}
+
+/* The same once READY: listed when the violation came, and left so. */
+static void test_large_map_violation_in_ready(void **state)
+{
+	struct fx *f = *state;
+
+	handshake(f);
+	wr(f, RINGS + offsetof(struct simvirtio_rings, tx.head),
+	   SIMVIRTIO_QUEUE_LEN, 4);
+	assert_stopped(f, "TX head 1024 is outside the queue (max queue len 1024)");
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	wr(f, SIMVIRTIO_REG_DRIVER_STATUS, DRIVER_STATUS_RESET, 1);
+	assert_int_equal(dev_status(f), DEVICE_ERROR);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+}
+
 /* ---- the poll transport, serviced by hand -------------------------------- */
 
 /*
@@ -494,6 +658,16 @@ static int fx_setup_poll(void **state)
 	struct fx *f;
 
 	fx_setup(state);
+	f = *state;
+	f->sv->transport = SIMVIRTIO_POLL;
+	return 0;
+}
+
+static int fx_setup_poll_large(void **state)
+{
+	struct fx *f;
+
+	fx_setup_large(state);
 	f = *state;
 	f->sv->transport = SIMVIRTIO_POLL;
 	return 0;
@@ -675,6 +849,26 @@ static void test_poll_reset_forgets_rx_notify(void **state)
 	simvirtio_service(f->sv);
 	assert_int_equal(pipe_bytes(f->in[0]), 0);
 	assert_memory_equal(f->sv->rings->rx_buf, "xy", 2);
+}
+
+/* The poll transport in the large map: the same, the table always listed. */
+static void test_poll_large_map(void **state)
+{
+	struct fx *f = *state;
+	char out[8] = { 0 };
+
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	poll_handshake(f);
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
+	poll_tx(f, "mere", 4);
+	assert_int_equal(simvirtio_service(f->sv), 8);
+	assert_int_equal(read(f->out[0], out, sizeof(out)), 4);
+	assert_string_equal(out, "mere");
+	/* A violation the poller finds leaves the table as it was. */
+	f->sv->rings->rx.head = 1;
+	simvirtio_service(f->sv);
+	assert_stopped(f, "the driver wrote the device-owned RX head (1, the device has 0)");
+	assert_table(f, SIMVMM_MMIO_HIGH_BASE);
 }
 
 /* Fill the TX pipe and the backend's buffer: a reader that does not read. */
@@ -898,26 +1092,42 @@ static int dummy_handler(void *owner, uint64_t offset, void *data,
 	return 0;
 }
 
-/* A window that overlaps a registered device is refused, without leaks. */
-static void test_attach_refuses_taken_window(void **state)
+/*
+ * A window that overlaps a registered device is refused, without leaks,
+ * in either map; a device at the other map's window is no obstacle.
+ */
+static void attach_beside(uint64_t mem_size, uint64_t squat, int want)
 {
 	struct simvirtio_params p = { SIMVIRTIO_EXIT, NULL, NULL };
 	struct simvirtio *sv = NULL;
 	struct vm vm;
 
-	(void)state;
 	memset(&vm, 0, sizeof(vm));
 	vm.fd = -1;
 	vm.stop_fd = -1;
+	vm.mmio_base = SIMVMM_MMIO_BASE(mem_size);
 	bus_init(&vm.bus);
-	assert_int_equal(bus_register(&vm.bus, BUS_MMIO,
-				      SIMVIRTIO_RINGS_ADDR, 1, dummy_handler,
-				      NULL, "squatter"), 0);
-	assert_int_equal(simvirtio_attach(&vm, &p, &sv), -EEXIST);
-	assert_null(sv);
+	assert_int_equal(bus_register(&vm.bus, BUS_MMIO, squat, 1,
+				      dummy_handler, NULL, "squatter"), 0);
+	assert_int_equal(simvirtio_attach(&vm, &p, &sv), want);
+	if (want)
+		assert_null(sv);
+	else
+		assert_true(sv && sv->base == vm.mmio_base);
 	/* The VM owns what was attached and frees it at destroy. */
 	assert_int_equal(vm.nr_devices, 1);
 	vm.devices[0].destroy(vm.devices[0].priv);
+}
+
+static void test_attach_refuses_taken_window(void **state)
+{
+	(void)state;
+	attach_beside(RAM_SIZE, SIMVMM_SIMVIRTIO_ADDR + SIMVIRTIO_RINGS_OFF,
+		      -EEXIST);
+	attach_beside(RAM_LARGE, SIMVMM_MMIO_HIGH_BASE + SIMVIRTIO_RINGS_OFF,
+		      -EEXIST);
+	attach_beside(RAM_LARGE, SIMVMM_SIMVIRTIO_ADDR, 0);
+	attach_beside(SIMVMM_LOWMEM_END, SIMVMM_MMIO_HIGH_BASE, 0);
 }
 
 static void test_transport_names(void **state)
@@ -936,6 +1146,10 @@ static void test_transport_names(void **state)
 #define DEV_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 #define POLL_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup_poll, \
 						      fx_teardown)
+#define LARGE_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup_large, \
+						       fx_teardown)
+#define POLL_LARGE_TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, fx_setup_poll_large, fx_teardown)
 
 int main(void)
 {
@@ -958,12 +1172,18 @@ int main(void)
 		DEV_TEST(test_rx_and_end_of_stream),
 		DEV_TEST(test_rx_tail_past_head),
 		DEV_TEST(test_driver_reset),
+		LARGE_TEST(test_large_map_window),
+		DEV_TEST(test_small_map_window),
+		LARGE_TEST(test_large_map_table_always_listed),
+		LARGE_TEST(test_large_map_table_frozen_after_violation),
+		LARGE_TEST(test_large_map_violation_in_ready),
 		POLL_TEST(test_poll_service),
 		POLL_TEST(test_poll_driver_moves_device_index),
 		POLL_TEST(test_poll_driver_moves_rx_head),
 		POLL_TEST(test_poll_head_out_of_range),
 		POLL_TEST(test_poll_rx_waits_for_q1_notify),
 		POLL_TEST(test_poll_reset_forgets_rx_notify),
+		POLL_LARGE_TEST(test_poll_large_map),
 		POLL_TEST(test_poll_tx_backpressure),
 		POLL_TEST(test_poll_tx_backpressure_device_flushes),
 		cmocka_unit_test(test_spin_bounds),
