@@ -66,7 +66,7 @@ LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/elf.c lib/kvm
 CLI_SRCS := cli/simvmm.c cli/builtin.c
 # VM-exit profiling (docs/stats.md)
 LIB_SRCS += lib/json.c lib/kvm_stats.c lib/stats.c lib/stats_print.c
-LIB_SRCS += lib/gdb_rsp.c lib/gdb_target.c
+LIB_SRCS += lib/gdb_rsp.c lib/gdb_target.c lib/gdbstub.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/cli/guest_images.o
 LIBSIMVMM := $(BUILD)/libsimvmm.a
@@ -104,7 +104,7 @@ TEST_GUEST_BINS := $(TEST_GUESTS:%=$(BUILD)/guests/%.bin) \
 GUEST_CODE_FLAGS := -ffreestanding -fno-builtin -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-unwind-tables -mgeneral-regs-only
-GUEST_CFLAGS := -std=gnu11 -Os $(GUEST_CODE_FLAGS) -nostdlib \
+GUEST_CFLAGS := -std=gnu11 -Os -g $(GUEST_CODE_FLAGS) -nostdlib \
 	-Wall -Wextra -Werror -Iinclude -Iguests/include -MMD -MP
 GUEST_FLAGS_16 := -m16 -march=i386 -DSIMVMM_GUEST_BITS=16
 GUEST_FLAGS_32 := -m32 -march=i386 -DSIMVMM_GUEST_BITS=32
@@ -141,6 +141,8 @@ FUZZ_TARGETS += simvirtio
 FUZZ_TARGETS += simvirtio_poll
 FUZZ_TARGETS += report
 FUZZ_TARGETS += elf
+FUZZ_TARGETS += multiboot
+FUZZ_TARGETS += gdb_rsp
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=$(BUILD)/tests/test_fuzz_%)
 
 .PHONY: all help test unit-tests lint deps deps-test deps-lint clean demo \

@@ -28,6 +28,7 @@
 #include "../lib/devices/debugcon.h"
 #include "../lib/devices/simvirtio.h"
 #include "../lib/elf.h"
+#include "../lib/gdbstub.h"
 #include "../lib/kvm.h"
 #include "../lib/loader.h"
 #include "../lib/log.h"
@@ -66,6 +67,7 @@ struct run_opts {
 	bool mem_set;
 	uint64_t mem_size;
 	const char *cmdline;	/* a Multiboot kernel's; NULL: none */
+	const char *gdb;	/* --gdb: where to wait for gdb; NULL: no */
 	uint64_t timeout_ns;
 	enum stats_report stats;
 	const char *stats_file;
@@ -130,6 +132,9 @@ static void print_usage(FILE *f)
 		"                         (default: 0x%x); an ELF's segments say where\n"
 		"      --entry ADDR       first instruction (default: the load address,\n"
 		"                         or the ELF's entry point)\n"
+		"      --gdb [HOST:]PORT|PATH  start the guest stopped and wait for gdb on\n"
+		"                         a TCP port (on 127.0.0.1 unless HOST is\n"
+		"                         given) or a Unix socket PATH (docs/debugging.md)\n"
 		"      --cmdline STRING   a Multiboot kernel's command line (after its\n"
 		"                         path, as GRUB passes it; 2047 bytes in all)\n"
 		"      --check            after hlt, require RAX = 42 and the 32-bit word at\n"
@@ -149,7 +154,8 @@ static void print_usage(FILE *f)
 		"  1    the guest failed: check failed, fault, triple fault, timeout,\n"
 		"       device protocol error, or a non-zero status on port 0x%x\n"
 		"  2    usage or setup error: bad option, unreadable image, no usable KVM\n"
-		"  128+N  stopped by signal N (SIGINT, SIGTERM, SIGHUP)\n"
+		"  128+N  stopped by signal N (SIGINT, SIGTERM, SIGHUP); 137 when gdb\n"
+		"       kills the guest\n"
 		"With --count, the highest status of any VM.\n",
 		MAX_COUNT,
 		simvirtio_transport_name(SIMVIRTIO_DEFAULT_TRANSPORT),
@@ -200,6 +206,7 @@ enum {
 	OPT_SV_IN,
 	OPT_SV_OUT,
 	OPT_CMDLINE,
+	OPT_GDB,
 };
 
 static const struct option run_options[] = {
@@ -213,6 +220,7 @@ static const struct option run_options[] = {
 	{ "load-addr", required_argument, NULL, OPT_LOAD_ADDR },
 	{ "entry", required_argument, NULL, OPT_ENTRY },
 	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "gdb", required_argument, NULL, OPT_GDB },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "no-check", no_argument, NULL, OPT_NO_CHECK },
 	{ "simvirtio", no_argument, NULL, OPT_SIMVIRTIO },
@@ -229,6 +237,9 @@ static const struct option run_options[] = {
 /* Returns -1 to go on, or the exit status to leave with. */
 static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 {
+	unsigned int port;
+	bool unix_path;
+	char host[64];
 	uint64_t n;
 	int c;
 
@@ -304,6 +315,13 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 						   optarg);
 			o->cmdline = optarg;
 			break;
+		case OPT_GDB:
+			if (gdbstub_parse_spec(optarg, host, sizeof(host),
+					       &port, &unix_path))
+				return usage_error("bad --gdb '%s': give a port (1234), HOST:PORT (0.0.0.0:1234) or a Unix socket path with a '/' (./gdb.sock)",
+						   optarg);
+			o->gdb = optarg;
+			break;
 		case OPT_CHECK:
 			o->check = CHECK_ON;
 			break;
@@ -354,6 +372,8 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 	if (o->count > 1 && (o->stats != STATS_NONE || o->stats_file ||
 			     o->trace))
 		return usage_error("%s", "--stats, --stats-file and --trace watch one VM; drop --count");
+	if (o->count > 1 && o->gdb)
+		return usage_error("%s", "--gdb debugs one VM; drop --count");
 	o->guest = argv[optind];
 	return -1;
 }
@@ -397,6 +417,7 @@ struct run_ctx {
 	int stop_sig;		/* a signal stopped the run: its number */
 	struct stats *st;	/* --count 1 only */
 	FILE *stats_out;
+	struct gdbstub *gdb;	/* --gdb (--count 1 only) */
 };
 
 /* One VM of the run, on a thread of its own. */
@@ -451,8 +472,12 @@ static int report_result(struct machine *m, const struct vcpu_result *res,
 		vcpu_dump_regs(m->vcpu);
 		return EXIT_GUEST_FAILED;
 	case VCPU_SIGNAL:
-		pr_err("stopped by signal %d (%s)", (int)res->code,
-		       strsignal(res->code));
+		/* Only gdb's kill stops a VM with SIGKILL: it cannot be sent. */
+		if (res->code == SIGKILL)
+			pr_err("killed from gdb");
+		else
+			pr_err("stopped by signal %d (%s)", (int)res->code,
+			       strsignal(res->code));
 		return EXIT_SIGNAL_BASE + res->code;
 	case VCPU_GUEST_FAULT:
 		/*
@@ -539,6 +564,8 @@ static int job_run(struct job *j)
 		stats_attach(ctx->st, m->vcpu, profile,
 			     o->trace ? stderr : NULL);
 	}
+	if (ctx->gdb)
+		gdbstub_attach(ctx->gdb, m->vcpu, o->mode);
 	if (o->count == 1)
 		pr_info("running %s%s in %s mode, %llu KiB RAM", o->guest,
 			ctx->cfg.multiboot ? " (Multiboot)" : "",
@@ -867,6 +894,13 @@ static int cmd_run(int argc, char **argv)
 	ctx.sys_fd = kvm_open_system();
 	if (ctx.sys_fd < 0)
 		goto out;
+	if (o.gdb) {
+		struct gdbstub_caps caps;
+
+		if (gdbstub_probe(ctx.sys_fd, &caps) ||
+		    gdbstub_open(o.gdb, &caps, &ctx.gdb))
+			goto out;
+	}
 
 	ctx.cfg.name = o.guest;
 	ctx.cfg.mode = o.mode;
@@ -901,6 +935,7 @@ static int cmd_run(int argc, char **argv)
 			secs > 0 ? o.count / secs : 0.0);
 
 out:
+	gdbstub_close(ctx.gdb);
 	if (ctx.st)
 		stats_destroy(ctx.st);
 	free(ctx.st);

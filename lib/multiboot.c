@@ -41,10 +41,9 @@ bool multiboot_find(const void *img, size_t len, uint32_t *off,
 	if (bad_off)
 		*bad_off = UINT32_MAX;
 	/* The magic, flags and checksum must all lie in the first 8 KiB. */
-	last = (len < MB_SEARCH_END ? len : MB_SEARCH_END);
-	if (last < 12)
+	if (len < 12)
 		return false;
-	last -= 12;
+	last = (len < MB_SEARCH_END ? len : MB_SEARCH_END) - 12;
 	for (o = 0; o <= last; o += MB_HEADER_ALIGN) {
 		if (get32(p + o) != MB_HEADER_MAGIC)
 			continue;

@@ -533,10 +533,16 @@ static int run_loop(struct vcpu *vcpu, struct vcpu_result *res)
 	const struct vcpu_hooks *hooks = vcpu->hooks;
 	bool timed = hooks && hooks->post && hooks->timed;
 	struct vcpu_exit_time t = { 0, 0, 0 };
+	const struct vcpu_debugger *dbg = vcpu->dbg;
 	struct kvm_run *run = vcpu->run;
 	struct vm *vm = vcpu->vm;
 	int err;
 
+	if (dbg && dbg->start) {
+		err = dbg->start(vcpu->dbg_priv, vcpu);
+		if (err)
+			return err;
+	}
 	for (;;) {
 		/* A request made while the last exit was handled. */
 		if (vm_stopping(vm)) {
@@ -578,6 +584,17 @@ static int run_loop(struct vcpu *vcpu, struct vcpu_result *res)
 			take_kicks();
 			vm_check_deadline(vm);
 			err = 0;
+			if (dbg && dbg->kicked && !vm_stopping(vm))
+				err = dbg->kicked(vcpu->dbg_priv, vcpu);
+			break;
+		case KVM_EXIT_DEBUG:
+			if (!dbg || !dbg->debug_exit) {
+				report_fault(vcpu);
+				res->kind = VCPU_GUEST_FAULT;
+				err = 1;
+				break;
+			}
+			err = dbg->debug_exit(vcpu->dbg_priv, vcpu);
 			break;
 		case KVM_EXIT_IO:
 			vcpu->io_pending = true;
@@ -606,6 +623,9 @@ static int run_loop(struct vcpu *vcpu, struct vcpu_result *res)
 
 		if (err > 0)
 			return 0;
+		if (err < 0 && dbg && (run->exit_reason == KVM_EXIT_DEBUG ||
+				       run->exit_reason == KVM_EXIT_INTR))
+			return err;	/* the debugger failed (and said why) */
 		if (err < 0) {
 			/* The handler refused the access (and said why). */
 			vm_request_stop(vm, VM_STOP_DEVICE_ERROR, 0);
@@ -627,6 +647,8 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_result *res)
 	if (err)
 		return err;
 	err = run_loop(vcpu, res);
+	if (!err && vcpu->dbg && vcpu->dbg->end)
+		vcpu->dbg->end(vcpu->dbg_priv, vcpu, res);
 	unbind_thread(vcpu, timer, armed, &old_mask);
 	return err;
 }

@@ -11,6 +11,7 @@
 #include "vm.h"
 
 struct vcpu_hooks;
+struct vcpu_debugger;
 
 /*
  * What the registers tell once vcpu_run() has returned, for reports (see
@@ -39,6 +40,9 @@ struct vcpu {
 	/* Optional observer of every exit (stats, trace); may be NULL. */
 	const struct vcpu_hooks *hooks;
 	void *hooks_priv;
+	/* Optional debugger (the gdb stub); may be NULL. */
+	const struct vcpu_debugger *dbg;
+	void *dbg_priv;
 	/* KVM_CAP_IMMEDIATE_EXIT: a pending access can be completed. */
 	bool can_complete;
 	/* The last exit was I/O or MMIO and KVM_RUN was not entered since. */
@@ -87,6 +91,24 @@ struct vcpu_hooks {
 	void (*post)(void *priv, const struct kvm_run *run,
 		     const struct vcpu_exit_time *t);
 	bool timed;
+};
+
+/*
+ * A debugger drives the vCPU from its own thread, between KVM_RUNs. Each
+ * call returns 0 to go on running, or a negative errno for a host-side
+ * failure that ends the run; to end the run otherwise it asks the VM to
+ * stop (vm_request_stop()).
+ */
+struct vcpu_debugger {
+	/* Before the first KVM_RUN. */
+	int (*start)(void *priv, struct vcpu *vcpu);
+	/* A KVM_EXIT_DEBUG. */
+	int (*debug_exit)(void *priv, struct vcpu *vcpu);
+	/* A kick that was not a stop request (the debugger's own signal). */
+	int (*kicked)(void *priv, struct vcpu *vcpu);
+	/* The run ended so (the registers are settled). */
+	void (*end)(void *priv, struct vcpu *vcpu,
+		    const struct vcpu_result *res);
 };
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of struct vcpu_exit_time. */

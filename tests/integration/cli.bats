@@ -201,3 +201,15 @@ load helpers
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == *"guest image '$BATS_TEST_TMPDIR/fifo' is not a regular file"* ]]
 }
+
+@test "bad --gdb values and --gdb with --count are usage errors (2)" {
+	local v
+	for v in abc 0 70000 :1234 "host:" "1234x"; do
+		run_split "$SIMVMM" run --gdb "$v" hello64
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"bad --gdb '$v': give a port (1234), HOST:PORT (0.0.0.0:1234) or a Unix socket path with a '/' (./gdb.sock)"* ]]
+	done
+	run_split "$SIMVMM" run --gdb 1234 --count 2 hello64
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--gdb debugs one VM; drop --count"* ]]
+}
