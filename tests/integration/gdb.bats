@@ -28,10 +28,10 @@ setup() {
 # listens; $stub is its pid.
 stub() {
 	local i
-	"$SIMVMM" run --timeout 120 --gdb "${GDB_AT:-$SOCK}" "$@" \
+	"$SIMVMM" run --timeout "${STUB_TIMEOUT:-120}" --gdb "${GDB_AT:-$SOCK}" "$@" \
 		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null &
 	stub=$!
-	for i in $(seq 200); do
+	for i in $(seq 900); do
 		grep -q "gdb: waiting for gdb" "$BATS_TEST_TMPDIR/err" && return 0
 		kill -0 "$stub" 2>/dev/null || break
 		sleep 0.1
@@ -172,13 +172,7 @@ stub_end() {
 
 @test "detach: the guest runs on without gdb, to its own end" {
 	img=$(image spin.bin '\xeb\xfe')
-	"$SIMVMM" run --timeout 3 --gdb "$SOCK" --mode long "$img" \
-		>"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null &
-	stub=$!
-	for i in $(seq 100); do
-		grep -q "waiting for gdb" "$BATS_TEST_TMPDIR/err" && break
-		sleep 0.1
-	done
+	STUB_TIMEOUT=10 stub --mode long "$img"
 	gdb_run -- "stepi" "detach"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"detached"* ]]
@@ -186,21 +180,16 @@ stub_end() {
 	# It spun on after the detach until its --timeout.
 	[ "$stub_rc" -eq 1 ]
 	[[ "$stub_err" == *"gdb: detached; the guest runs on"* ]]
-	[[ "$stub_err" == *"guest still running after the 3 s timeout"* ]]
+	[[ "$stub_err" == *"guest still running after the 10 s timeout"* ]]
 }
 
-@test "--stats counts the debug exits with the rest" {
-	"$SIMVMM" run --timeout 120 --gdb "$SOCK" --stats-file "$BATS_TEST_TMPDIR/s.json" \
-		hello64 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" </dev/null &
-	stub=$!
-	for i in $(seq 100); do
-		grep -q "waiting for gdb" "$BATS_TEST_TMPDIR/err" && break
-		sleep 0.1
-	done
+@test "--stats and --trace count and show the debug exits with the rest" {
+	stub --stats-file "$BATS_TEST_TMPDIR/s.json" --trace hello64
 	gdb_run -- "stepi" "stepi" "stepi" "continue"
 	[ "$status" -eq 0 ]
 	stub_end
 	[ "$stub_rc" -eq 0 ]
+	[ "$(grep -c 'reason=debug' <<<"$stub_err")" -eq 3 ]
 	# Three steps, three debug exits; the guest's own 14 io + 1 hlt too.
 	[ "$(jget "$BATS_TEST_TMPDIR/s.json" 'd["exits"]["debug"]')" -eq 3 ]
 	[ "$(jget "$BATS_TEST_TMPDIR/s.json" 'd["exits"]["io"]')" -eq 14 ]
