@@ -224,7 +224,7 @@ CHECK64=b82a000000c70425000400002a000000f4
 	patch "$GUESTS/hello64.elf" "$t/filesz.elf" 'u64(64 + 32, 1 << 40)'
 	patch "$GUESTS/hello64.elf" "$t/entry.elf" 'u64(24, 0x90000)'
 	patch "$GUESTS/hello64.elf" "$t/dyn.elf" 'u16(16, 3)'
-	for c in "cut:runs past the end of the" \
+	for c in "cut:past the end of the" \
 		 "arm:e_machine 40 is not EM_X86_64 (62)" \
 		 "phoff:the program header table (e_phoff" \
 		 "filesz:p_filesz 0x10000000000 is larger than p_memsz" \

@@ -97,7 +97,14 @@ MAP64=("mmap: 0x000000000 + 0x0000a0000 available"
 	[[ "$stderr" == *"ELF image '$ELF': PT_LOAD 0 at [0x100000, "*") overlaps the device window at 0x100000, which is MMIO, never RAM; link it inside RAM [0x0, 0x100000), or give --memory above 1M for RAM at 1 MiB"* ]]
 	run_split "$SIMVMM" run -m 1M "$AOUT"
 	[ "$status" -eq 2 ]
-	[[ "$stderr" == *"Multiboot kernel '$AOUT': loads [0x100000, 0x"*"), but RAM is [0x0, 0x100000); raise --memory"* ]]
+	[[ "$stderr" == *"Multiboot kernel '$AOUT': loads [0x100000, 0x"*"), over the device window at 0x100000, which is MMIO, never RAM; link it inside RAM [0x0, 0x100000), or give --memory above 1M for RAM at 1 MiB"* ]]
+}
+
+@test "a kernel past the end of RAM is refused (2)" {
+	require_kvm
+	run_split "$SIMVMM" run -m 1028K "$AOUT"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"Multiboot kernel '$AOUT': loads [0x100000, 0x"*"), but RAM is [0x0, 0x101000); raise --memory"* ]]
 }
 
 @test "a kernel over the Multiboot information or the GDT is refused (2)" {
