@@ -82,7 +82,6 @@ struct gdbstub {
 	unsigned int nr_breaks;
 	struct gdb_watch watches[GDB_MAX_WATCHES];
 	unsigned int nr_watches;
-	bool stepping;		/* KVM single-steps now */
 };
 
 /* ---- the command line's spec ------------------------------------------- */
@@ -245,8 +244,8 @@ void gdbstub_close(struct gdbstub *g)
 
 /* Run @code at 0x1000 in real mode with @dbg; what exit ends it? */
 static int probe_one(int sys_fd, const uint8_t *code, size_t len,
-		     const struct kvm_guest_debug *dbg, struct kvm_run **run_out,
-		     uint32_t *reason, struct kvm_debug_exit_arch *arch)
+		     const struct kvm_guest_debug *dbg, uint32_t *reason,
+		     struct kvm_debug_exit_arch *arch)
 {
 	struct vcpu *vcpu = NULL;
 	struct vm *vm = NULL;
@@ -284,7 +283,6 @@ static int probe_one(int sys_fd, const uint8_t *code, size_t len,
 			break;
 	}
 out:
-	(void)run_out;
 	vcpu_destroy(vcpu);
 	vm_destroy(vm);
 	return err;
@@ -302,7 +300,7 @@ int gdbstub_probe(int sys_fd, struct gdbstub_caps *caps)
 	memset(caps, 0, sizeof(*caps));
 	memset(&dbg, 0, sizeof(dbg));
 	dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP;
-	err = probe_one(sys_fd, nops, sizeof(nops), &dbg, NULL, &reason,
+	err = probe_one(sys_fd, nops, sizeof(nops), &dbg, &reason,
 			&arch);
 	if (err)
 		goto fail;
@@ -310,7 +308,7 @@ int gdbstub_probe(int sys_fd, struct gdbstub_caps *caps)
 			    arch.exception == DB_VECTOR;
 
 	dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
-	err = probe_one(sys_fd, int3, sizeof(int3), &dbg, NULL, &reason,
+	err = probe_one(sys_fd, int3, sizeof(int3), &dbg, &reason,
 			&arch);
 	if (err)
 		goto fail;
@@ -319,7 +317,7 @@ int gdbstub_probe(int sys_fd, struct gdbstub_caps *caps)
 	dbg.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
 	dbg.arch.debugreg[0] = 0x1001;
 	dbg.arch.debugreg[7] = DR7_L0;
-	err = probe_one(sys_fd, nops, sizeof(nops), &dbg, NULL, &reason,
+	err = probe_one(sys_fd, nops, sizeof(nops), &dbg, &reason,
 			&arch);
 	if (err)
 		goto fail;
@@ -872,15 +870,15 @@ static int send_stop(struct gdbstub *g, int sig, const char *why,
 /* Tell KVM how to run the guest: stepping while anything needs checking. */
 static int set_debug(struct gdbstub *g)
 {
+	bool step = g->run == GDB_RUN_STEP ||
+		    (g->run == GDB_RUN_CONTINUE &&
+		     (g->nr_breaks || g->nr_watches));
 	struct kvm_guest_debug dbg;
 
 	memset(&dbg, 0, sizeof(dbg));
-	g->stepping = g->run == GDB_RUN_STEP ||
-		      (g->run == GDB_RUN_CONTINUE &&
-		       (g->nr_breaks || g->nr_watches));
 	if (g->run != GDB_RUN_FREE)
 		dbg.control = KVM_GUESTDBG_ENABLE;
-	if (g->stepping)
+	if (step)
 		dbg.control |= KVM_GUESTDBG_SINGLESTEP;
 	if (ioctl(g->vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0) {
 		int err = -errno;
