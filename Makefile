@@ -63,7 +63,7 @@ LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/elf.c lib/kvm
 	lib/log.c lib/machine.c lib/multiboot.c lib/parse.c lib/vcpu.c lib/vm.c \
 	lib/devices/debugcon.c lib/devices/exit_port.c \
 	lib/devices/simvirtio.c lib/devices/report.c
-CLI_SRCS := cli/simvmm.c cli/builtin.c
+CLI_SRCS := cli/simvmm.c cli/builtin.c cli/probe.c
 # VM-exit profiling (docs/stats.md)
 LIB_SRCS += lib/json.c lib/kvm_stats.c lib/stats.c lib/stats_print.c
 LIB_SRCS += lib/gdb_rsp.c lib/gdb_target.c lib/gdbstub.c

@@ -39,18 +39,11 @@
 #include "../lib/vcpu.h"
 #include "../lib/vm.h"
 #include "builtin.h"
+#include "cli.h"
 
 #ifndef SIMVMM_VERSION
 #define SIMVMM_VERSION "0.1.0"
 #endif
-
-/* Exit statuses, as documented in the README and in --help. */
-enum {
-	EXIT_OK = 0,
-	EXIT_GUEST_FAILED = 1,
-	EXIT_SETUP = 2,
-	EXIT_SIGNAL_BASE = 128,
-};
 
 _Static_assert(MB_CMDLINE_MAX == 2047, "--cmdline's limit, as --help says");
 
@@ -91,12 +84,17 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: simvmm run [OPTIONS] GUEST\n"
 		"       simvmm list\n"
+		"       simvmm probe\n"
 		"       simvmm --help | --version\n"
 		"\n"
 		"Run GUEST, a built-in guest name (see 'simvmm list') or the path of an\n"
 		"image, on one vCPU through /dev/kvm. An image is a Multiboot kernel,\n"
 		"an ELF32 or ELF64 executable (told by its content) or else a flat\n"
 		"binary.\n"
+		"\n"
+		"'simvmm probe' runs a guest in each CPU mode and checks the features\n"
+		"simvmm uses (poll transport, KVM's stats, guest debugging) on this\n"
+		"host's KVM; it exits 0 if all work, 1 if some do not, 2 without KVM.\n"
 		"\n"
 		"Options for run:\n"
 		"  -m, --memory SIZE      guest RAM, K/M/G suffixes, 64K to 3G, a multiple\n"
@@ -1003,7 +1001,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "missing command: run or list");
+		return usage_error("%s", "missing command: run, list or probe");
 	if (!strcmp(argv[optind], "run"))
 		return cmd_run(argc - optind, argv + optind);
 	if (!strcmp(argv[optind], "list")) {
@@ -1011,6 +1009,11 @@ int main(int argc, char **argv)
 			return usage_error("%s", "list takes no arguments");
 		return cmd_list();
 	}
-	return usage_error("unknown command '%s': use run or list",
+	if (!strcmp(argv[optind], "probe")) {
+		if (optind + 1 != argc)
+			return usage_error("%s", "probe takes no arguments");
+		return cmd_probe();
+	}
+	return usage_error("unknown command '%s': use run, list or probe",
 			   argv[optind]);
 }

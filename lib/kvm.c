@@ -47,7 +47,8 @@ int kvm_open_system(void)
 	ver = ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (ver < 0) {
 		err = -errno;
-		pr_err("KVM_GET_API_VERSION failed: %s", strerror(-err));
+		pr_err("%s is not a KVM device: KVM_GET_API_VERSION failed: %s",
+		       SIMVMM_KVM_DEV, strerror(-err));
 		goto out_close;
 	}
 	if (ver != KVM_API_VERSION) {

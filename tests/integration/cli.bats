@@ -45,7 +45,7 @@ load helpers
 	run --separate-stderr "$SIMVMM"
 	[ "$status" -eq 2 ]
 	[ -z "$output" ]
-	[[ "$stderr" == *"missing command: run or list"* ]]
+	[[ "$stderr" == *"missing command: run, list or probe"* ]]
 }
 
 @test "unknown command is a usage error (2)" {
