@@ -66,7 +66,7 @@ LIB_SRCS := lib/bus.c lib/chardev.c lib/cpu_mode.c lib/cpuid.c lib/elf.c lib/kvm
 CLI_SRCS := cli/simvmm.c cli/builtin.c cli/probe.c
 # VM-exit profiling (docs/stats.md)
 LIB_SRCS += lib/json.c lib/kvm_stats.c lib/stats.c lib/stats_print.c
-LIB_SRCS += lib/gdb_rsp.c lib/gdb_target.c lib/gdbstub.c
+LIB_SRCS += lib/gdb_rsp.c lib/gdb_target.c lib/gdb_break.c lib/gdbstub.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/host/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/host/%.o) $(BUILD)/host/cli/guest_images.o
 LIBSIMVMM := $(BUILD)/libsimvmm.a

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "gdb_break.h"
 #include "gdb_rsp.h"
 #include "gdb_target.h"
 #include "gdbstub.h"
@@ -24,32 +25,17 @@
 #include "parse.h"
 #include "vm.h"
 
-#define GDB_MAX_BREAKS		64
-#define GDB_MAX_WATCHES		4
-#define GDB_WATCH_MAX_LEN	8
 #define PAGE_SIZE		4096
 
 #define SIG_INT			2	/* gdb's signal numbers */
 #define SIG_TRAP		5
 
-/* DR6 and DR7 bits for the probe's execution breakpoint. */
+/* DR6 and DR7 bits for the probe's breakpoints, in DR0. */
 #define DR6_B0			(1u << 0)
 #define DR7_L0			(1u << 0)
+#define DR7_RW0_WRITE		(1u << 16)
 #define DB_VECTOR		1
 #define BP_VECTOR		3
-
-struct gdb_break {
-	bool used;
-	uint64_t addr;		/* linear */
-};
-
-struct gdb_watch {
-	bool used;
-	uint64_t addr;		/* linear */
-	unsigned int len;
-	uint8_t old[GDB_WATCH_MAX_LEN];
-	bool readable;		/* old holds the bytes */
-};
 
 enum gdb_run {
 	GDB_RUN_STOPPED,	/* gdb holds the guest */
@@ -78,10 +64,10 @@ struct gdbstub {
 	struct gdb_rsp_buf reply;
 
 	enum gdb_run run;
-	struct gdb_break breaks[GDB_MAX_BREAKS];
-	unsigned int nr_breaks;
-	struct gdb_watch watches[GDB_MAX_WATCHES];
-	unsigned int nr_watches;
+	struct gdb_breaks br;
+	struct gdb_mem mem;	/* guest memory for br, through map_linear() */
+	bool lifting;		/* one step with the breakpoints at PC out */
+	uint32_t inject;	/* KVM_GUESTDBG_INJECT_*: the guest's own trap */
 };
 
 /* ---- the command line's spec ------------------------------------------- */
@@ -187,6 +173,18 @@ fail:
 	return err;
 }
 
+/* How breakpoints and watchpoints are done here, for the first line. */
+static const char *methods(const struct gdbstub_caps *caps)
+{
+	if (caps->sw_bp && caps->hw_bp)
+		return "breakpoints by int3, hardware breakpoints and watchpoints by debug registers";
+	if (caps->sw_bp)
+		return "breakpoints by int3, hardware breakpoints and watchpoints by single-step";
+	if (caps->hw_bp)
+		return "breakpoints and watchpoints by debug registers, by single-step past four";
+	return "breakpoints and watchpoints by single-step";
+}
+
 int gdbstub_open(const char *spec, const struct gdbstub_caps *caps,
 		 struct gdbstub **out)
 {
@@ -220,8 +218,9 @@ int gdbstub_open(const char *spec, const struct gdbstub_caps *caps,
 		snprintf(g->where, sizeof(g->where), "%s", spec);
 	else
 		snprintf(g->where, sizeof(g->where), "%s:%u", host, port);
-	pr_info("gdb: waiting for gdb on %s (target remote %s); breakpoints and watchpoints by single-step (this KVM: single-step %s, int3 exits %s, DR0 breakpoints %s)",
-		g->where, g->where, caps->single_step ? "works" : "FAILS",
+	pr_info("gdb: waiting for gdb on %s (target remote %s); %s (this KVM: single-step %s, int3 exits %s, DR0 breakpoints %s)",
+		g->where, g->where, methods(caps),
+		caps->single_step ? "works" : "FAILS",
 		caps->sw_bp ? "yes" : "no", caps->hw_bp ? "fire" : "do not fire");
 	*out = g;
 	return 0;
@@ -292,6 +291,7 @@ int gdbstub_probe(int sys_fd, struct gdbstub_caps *caps)
 {
 	static const uint8_t nops[] = { 0x90, 0x90, 0xf4 };
 	static const uint8_t int3[] = { 0x90, 0xcc, 0xf4 };
+	static const uint8_t mov[] = { 0xa2, 0x00, 0x30, 0xf4 }; /* [0x3000] = al */
 	struct kvm_guest_debug dbg;
 	struct kvm_debug_exit_arch arch;
 	uint32_t reason;
@@ -323,6 +323,17 @@ int gdbstub_probe(int sys_fd, struct gdbstub_caps *caps)
 		goto fail;
 	caps->hw_bp = reason == KVM_EXIT_DEBUG && (arch.dr6 & DR6_B0) &&
 		      arch.pc == 0x1001;
+	if (!caps->hw_bp)
+		return 0;
+
+	/* And a write watch: the stop comes after the mov, at 0x1003. */
+	dbg.arch.debugreg[0] = 0x3000;
+	dbg.arch.debugreg[7] = DR7_L0 | DR7_RW0_WRITE;
+	err = probe_one(sys_fd, mov, sizeof(mov), &dbg, &reason, &arch);
+	if (err)
+		goto fail;
+	caps->hw_bp = reason == KVM_EXIT_DEBUG && (arch.dr6 & DR6_B0) &&
+		      arch.pc == 0x1003;
 	return 0;
 fail:
 	pr_err("--gdb: probing this KVM's guest debugging: %s",
@@ -332,8 +343,11 @@ fail:
 
 /* ---- the connection ------------------------------------------------------ */
 
+/* gdb is gone: the guest keeps none of its breakpoints. */
 static void hang_up(struct gdbstub *g)
 {
+	gdb_breaks_clear(&g->br);
+	g->lifting = false;
 	if (g->fd >= 0)
 		close(g->fd);
 	g->fd = -1;
@@ -715,6 +729,7 @@ static size_t read_linear(struct gdbstub *g, uint64_t addr, uint8_t *buf,
 		if (!p)
 			break;
 		memcpy(buf + done, p, n);
+		gdb_breaks_mask(&g->br, p, buf + done, n);
 		done += n;
 	}
 	return done;
@@ -737,115 +752,18 @@ static int write_linear(struct gdbstub *g, uint64_t addr,
 		n = len - done;
 		p = map_linear(g, addr + done, &n);
 		memcpy(p, buf + done, n);
+		gdb_breaks_rewrite(&g->br, p, n);
 	}
 	return 0;
 }
 
-/* ---- breakpoints and watchpoints ---------------------------------------- */
-
-static int break_insert(struct gdbstub *g, uint64_t addr)
+/* struct gdb_mem's map: all of [@addr, +@len) or NULL. */
+static uint8_t *mem_map(void *priv, uint64_t addr, size_t len)
 {
-	unsigned int i, free_slot = GDB_MAX_BREAKS;
+	size_t n = len;
+	uint8_t *p = map_linear(priv, addr, &n);
 
-	for (i = 0; i < GDB_MAX_BREAKS; i++) {
-		if (g->breaks[i].used && g->breaks[i].addr == addr)
-			return 0;
-		if (!g->breaks[i].used && free_slot == GDB_MAX_BREAKS)
-			free_slot = i;
-	}
-	if (free_slot == GDB_MAX_BREAKS)
-		return -ENOSPC;
-	g->breaks[free_slot] = (struct gdb_break){ true, addr };
-	g->nr_breaks++;
-	return 0;
-}
-
-static void break_remove(struct gdbstub *g, uint64_t addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < GDB_MAX_BREAKS; i++) {
-		if (g->breaks[i].used && g->breaks[i].addr == addr) {
-			g->breaks[i].used = false;
-			g->nr_breaks--;
-		}
-	}
-}
-
-static bool break_at(const struct gdbstub *g, uint64_t pc)
-{
-	unsigned int i;
-
-	for (i = 0; i < GDB_MAX_BREAKS; i++)
-		if (g->breaks[i].used && g->breaks[i].addr == pc)
-			return true;
-	return false;
-}
-
-static int watch_insert(struct gdbstub *g, uint64_t addr, uint32_t len)
-{
-	unsigned int i;
-
-	if (len < 1 || len > GDB_WATCH_MAX_LEN)
-		return -EINVAL;
-	for (i = 0; i < GDB_MAX_WATCHES; i++) {
-		if (!g->watches[i].used) {
-			g->watches[i] = (struct gdb_watch){
-				.used = true, .addr = addr, .len = len,
-			};
-			g->nr_watches++;
-			return 0;
-		}
-	}
-	return -ENOSPC;
-}
-
-static void watch_remove(struct gdbstub *g, uint64_t addr, uint32_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < GDB_MAX_WATCHES; i++) {
-		if (g->watches[i].used && g->watches[i].addr == addr &&
-		    g->watches[i].len == len) {
-			g->watches[i].used = false;
-			g->nr_watches--;
-			return;
-		}
-	}
-}
-
-/* What every watch holds now, to compare after each step. */
-static void watch_snapshot(struct gdbstub *g)
-{
-	struct gdb_watch *w;
-	unsigned int i;
-
-	for (i = 0; i < GDB_MAX_WATCHES; i++) {
-		w = &g->watches[i];
-		if (w->used)
-			w->readable = read_linear(g, w->addr, w->old,
-						  w->len) == w->len;
-	}
-}
-
-/* The first watch whose bytes changed, or NULL. */
-static const struct gdb_watch *watch_hit(struct gdbstub *g)
-{
-	uint8_t now[GDB_WATCH_MAX_LEN];
-	struct gdb_watch *w;
-	unsigned int i;
-
-	for (i = 0; i < GDB_MAX_WATCHES; i++) {
-		w = &g->watches[i];
-		if (!w->used || !w->readable)
-			continue;
-		if (read_linear(g, w->addr, now, w->len) == w->len &&
-		    memcmp(now, w->old, w->len)) {
-			memcpy(w->old, now, w->len);
-			return w;
-		}
-	}
-	return NULL;
+	return n == len ? p : NULL;
 }
 
 /* ---- stop replies and resuming ------------------------------------------ */
@@ -859,7 +777,7 @@ static int send_stop(struct gdbstub *g, int sig, const char *why,
 	if (why) {
 		gdb_rsp_buf_str(&g->reply, why);
 		gdb_rsp_buf_str(&g->reply, ":");
-		if (!strcmp(why, "watch"))
+		if (!strcmp(why, "watch") || !strcmp(why, "awatch"))
 			gdb_rsp_buf_num(&g->reply, addr);
 		gdb_rsp_buf_str(&g->reply, ";");
 	}
@@ -867,18 +785,31 @@ static int send_stop(struct gdbstub *g, int sig, const char *why,
 	return send_reply(g);
 }
 
-/* Tell KVM how to run the guest: stepping while anything needs checking. */
+/* Is the guest to run one instruction at a time? */
+static bool stepping(const struct gdbstub *g)
+{
+	return g->run == GDB_RUN_STEP || g->lifting ||
+	       (g->run == GDB_RUN_CONTINUE && gdb_breaks_stepping(&g->br));
+}
+
+/*
+ * Tell KVM how to run the guest: the native breakpoints, single-step
+ * while something needs checking after each instruction, and the
+ * guest's own #BP or #DB passed on to it.
+ */
 static int set_debug(struct gdbstub *g)
 {
-	bool step = g->run == GDB_RUN_STEP ||
-		    (g->run == GDB_RUN_CONTINUE &&
-		     (g->nr_breaks || g->nr_watches));
 	struct kvm_guest_debug dbg;
 
 	memset(&dbg, 0, sizeof(dbg));
-	if (g->run != GDB_RUN_FREE)
-		dbg.control = KVM_GUESTDBG_ENABLE;
-	if (step)
+	if (g->run != GDB_RUN_FREE) {
+		dbg.control = KVM_GUESTDBG_ENABLE | g->inject;
+		gdb_breaks_debug(&g->br, &dbg);
+	} else if (g->inject) {
+		dbg.control = KVM_GUESTDBG_ENABLE | g->inject;
+	}
+	g->inject = 0;
+	if (stepping(g))
 		dbg.control |= KVM_GUESTDBG_SINGLESTEP;
 	if (ioctl(g->vcpu->fd, KVM_SET_GUEST_DEBUG, &dbg) < 0) {
 		int err = -errno;
@@ -983,11 +914,11 @@ static int write_mem(struct gdbstub *g, const uint8_t *pkt, size_t len,
 		return err;
 	err = write_linear(g, m.addr, m.data, m.len);
 	if (!err)
-		watch_snapshot(g);
+		gdb_breaks_snapshot(&g->br, &g->mem);
 	return err;
 }
 
-static int breakpoint(struct gdbstub *g, const uint8_t *pkt, size_t len)
+static int z_packet(struct gdbstub *g, const uint8_t *pkt, size_t len)
 {
 	struct gdb_rsp_break b;
 	int err;
@@ -995,27 +926,24 @@ static int breakpoint(struct gdbstub *g, const uint8_t *pkt, size_t len)
 	err = gdb_rsp_parse_break(pkt, len, &b);
 	if (err)
 		return err;
-	switch (b.type) {
-	case GDB_RSP_BREAK_SW:
-	case GDB_RSP_BREAK_HW:
-		if (!b.insert) {
-			break_remove(g, b.addr);
-			return 0;
-		}
-		return break_insert(g, b.addr);
-	case GDB_RSP_WATCH_WRITE:
-		if (!b.insert) {
-			watch_remove(g, b.addr, b.kind);
-			return 0;
-		}
-		err = watch_insert(g, b.addr, b.kind);
-		if (!err)
-			watch_snapshot(g);
-		return err;
-	default:
-		/* Reads leave nothing to compare: not by single-step. */
-		return -EOPNOTSUPP;
+	if (!b.insert) {
+		gdb_breaks_remove(&g->br, b.type, b.addr, b.kind);
+		return 0;
 	}
+	err = gdb_breaks_insert(&g->br, &g->mem, b.type, b.addr, b.kind);
+	/* gdb's own message is generic: say why here. */
+	if (err == -EOPNOTSUPP && b.type == GDB_RSP_WATCH_READ)
+		pr_warn("gdb: read watchpoints (rwatch) are not supported: x86 debug registers cannot tell a read from a write; use awatch where this KVM has them");
+	else if (err == -EOPNOTSUPP && b.type == GDB_RSP_WATCH_ACCESS)
+		pr_warn("gdb: access watchpoints (awatch) need debug registers, and this KVM's do not fire (simvmm probe); watch, which single-steps, works");
+	else if (err == -EINVAL && b.type == GDB_RSP_WATCH_ACCESS)
+		pr_warn("gdb: a debug register watches 1, 2, 4 or 8 bytes aligned to their size, not %u bytes at 0x%llx",
+			b.kind, (unsigned long long)b.addr);
+	else if (err == -ENOSPC)
+		pr_warn("gdb: no room for another %s: delete one",
+			b.type <= GDB_RSP_BREAK_HW ? "breakpoint (64 at once)" :
+			"watchpoint (8 at once, 4 of them by debug register)");
+	return err;
 }
 
 static int xfer(struct gdbstub *g, const uint8_t *pkt, size_t len)
@@ -1074,7 +1002,9 @@ static int resume(struct gdbstub *g, struct cpu_state *s,
 		}
 		g->run = r.step ? GDB_RUN_STEP : GDB_RUN_CONTINUE;
 	}
-	watch_snapshot(g);
+	/* An int3 or register at the PC would stop it before it moves. */
+	g->lifting = gdb_breaks_lift(&g->br, linear_pc(s));
+	gdb_breaks_snapshot(&g->br, &g->mem);
 	return 0;
 }
 
@@ -1158,7 +1088,7 @@ static int serve(struct gdbstub *g)
 			break;
 		case GDB_RSP_CMD_INSERT_BREAK:
 		case GDB_RSP_CMD_REMOVE_BREAK:
-			err = breakpoint(g, pkt, len);
+			err = z_packet(g, pkt, len);
 			err = err ? reply_err(g, err) : send_str(g, "OK");
 			break;
 		case GDB_RSP_CMD_CONTINUE:
@@ -1261,25 +1191,54 @@ static int report_stop(struct gdbstub *g, int sig, const char *why,
 static int dbg_debug_exit(void *priv, struct vcpu *vcpu)
 {
 	struct gdbstub *g = priv;
-	const struct gdb_watch *w;
+	const struct gdb_bp *bp;
+	const struct gdb_wp *w;
+	struct gdb_hit hit;
 	struct cpu_state s;
+	bool lifted = g->lifting;
 	int err;
 
-	(void)vcpu;
 	if (g->run != GDB_RUN_CONTINUE && g->run != GDB_RUN_STEP)
 		return set_debug(g);	/* a late exit after a detach */
+	gdb_breaks_classify(&g->br, &g->mem, &vcpu->run->debug.arch,
+			    stepping(g), &hit);
+	if (lifted) {
+		gdb_breaks_unlift(&g->br);
+		g->lifting = false;
+	}
+	switch (hit.kind) {
+	case GDB_HIT_BREAK:
+		return report_stop(g, SIG_TRAP, "swbreak", 0);
+	case GDB_HIT_HWBREAK:
+		return report_stop(g, SIG_TRAP, "hwbreak", 0);
+	case GDB_HIT_WATCH:
+		return report_stop(g, SIG_TRAP, "watch", hit.addr);
+	case GDB_HIT_AWATCH:
+		return report_stop(g, SIG_TRAP, "awatch", hit.addr);
+	case GDB_HIT_GUEST_BP:
+		g->inject = KVM_GUESTDBG_INJECT_BP;
+		return set_debug(g);
+	case GDB_HIT_GUEST_DB:
+		g->inject = KVM_GUESTDBG_INJECT_DB;
+		return set_debug(g);
+	case GDB_HIT_STEP:
+		break;
+	}
 	err = get_state(g, &s);
 	if (err)
 		return err;
-	w = watch_hit(g);
+	w = gdb_breaks_changed(&g->br, &g->mem);
 	if (w)
 		return report_stop(g, SIG_TRAP, "watch", w->addr);
 	if (g->run == GDB_RUN_STEP)
 		return report_stop(g, SIG_TRAP, NULL, 0);
 	/* Continuing by steps: stop on arriving at a breakpoint. */
-	if (break_at(g, linear_pc(&s)))
-		return report_stop(g, SIG_TRAP, "swbreak", 0);
-	return 0;
+	bp = gdb_breaks_step_hit(&g->br, linear_pc(&s));
+	if (bp)
+		return report_stop(g, SIG_TRAP, bp->hw ? "hwbreak" : "swbreak",
+				   0);
+	/* The step over a native breakpoint is done: put them back. */
+	return lifted ? set_debug(g) : 0;
 }
 
 /* A kick: gdb's bytes (Ctrl-C, or it went away), or a spurious one. */
@@ -1349,6 +1308,9 @@ void gdbstub_attach(struct gdbstub *g, struct vcpu *vcpu,
 {
 	g->vcpu = vcpu;
 	g->mode = mode;
+	gdb_breaks_init(&g->br, &g->caps);
+	g->mem.map = mem_map;
+	g->mem.priv = g;
 	g->regs = gdb_target_regs(mode, &g->nr_regs);
 	vcpu->dbg = &gdbstub_debugger;
 	vcpu->dbg_priv = g;

@@ -7,12 +7,12 @@
  * KVM_RUNs: registers, memory by guest-virtual address (KVM_TRANSLATE),
  * continue, step, breakpoints, watchpoints, Ctrl-C, detach and kill.
  *
- * Breakpoints and watchpoints work on every KVM that single-steps: while
- * any is set, a continue steps one instruction at a time and stops at a
- * breakpoint's address or after a change of watched bytes. At start the
- * stub probes what this KVM delivers natively (an int3 under
- * KVM_GUESTDBG_USE_SW_BP, a DR0 breakpoint under KVM_GUESTDBG_USE_HW_BP)
- * and says so; the nested KVMs this project is tested on deliver neither.
+ * Breakpoints and watchpoints (gdb_break.h) are native where the probe
+ * at start finds this KVM delivers them (an int3 under
+ * KVM_GUESTDBG_USE_SW_BP, debug registers under KVM_GUESTDBG_USE_HW_BP),
+ * and else work on every KVM that single-steps: a continue then steps one
+ * instruction at a time and stops at a breakpoint's address or after a
+ * change of watched bytes. The testbed's nested KVM delivers neither.
  */
 #ifndef SIMVMM_GDBSTUB_H
 #define SIMVMM_GDBSTUB_H
@@ -20,16 +20,10 @@
 #include <stdbool.h>
 
 #include "cpu_mode.h"
+#include "gdb_break.h"
 #include "vcpu.h"
 
 struct gdbstub;
-
-/* What this KVM delivers, found by gdbstub_probe(). */
-struct gdbstub_caps {
-	bool single_step;	/* KVM_GUESTDBG_SINGLESTEP exits after one insn */
-	bool sw_bp;		/* int3 exits under KVM_GUESTDBG_USE_SW_BP */
-	bool hw_bp;		/* a DR0 execution breakpoint exits */
-};
 
 /*
  * Run three tiny real-mode VMs on /dev/kvm's @sys_fd to see what this KVM
