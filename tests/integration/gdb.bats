@@ -111,11 +111,15 @@ stub_end() {
 
 @test "real mode: i8086 from the target description, 16-bit code, a watchpoint" {
 	stub hello16
-	gdb_run -- "show architecture" "break *0x800f" "continue" \
+	gdb_run -- "show architecture" "break *0x800f" "stepi" "stepi" \
+		"info registers eip" "continue" \
 		"x/2i \$pc" "info registers eip cs" "x/1xw 0x400" \
 		"watch *(int *)0x400" "continue" "continue"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'The target architecture is set to "auto" (currently "i8086").'* ]]
+	# cld, then mov $msg,%si: two steps from 0x8000.
+	[[ "$output" == *"0x00008001 in ?? ()"*"0x00008004 in ?? ()"* ]]
+	[[ "$output" =~ eip\ +0x8004 ]]
 	[[ "$output" == *"Breakpoint 1, 0x0000800f in ?? ()"* ]]
 	[[ "$output" == *"=> 0x800f:	movl   \$0x2a,0x400"* ]]
 	[[ "$output" == *"0x8018:	mov    \$0x2a,%eax"* ]]
@@ -127,6 +131,59 @@ stub_end() {
 	stub_end
 	[ "$stub_rc" -eq 0 ]
 	[ "$stub_out" = "Hello, world!" ]
+}
+
+@test "protected mode: hbreak, steps, registers, a watchpoint; rwatch is refused" {
+	stub hello32
+	gdb_run "$GUESTS/hello32.elf" -- "show architecture" \
+		"hbreak *0x800f" "continue" "info registers eip" \
+		"stepi" "stepi" "stepi" "info registers eip" "x/1xw 0x400" \
+		"delete 1" "watch *(int *)0x400" "rwatch *(int *)0x404" \
+		"continue" "delete 3" "continue" "stepi" "info registers eax" \
+		"continue"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'The target architecture is set to "auto" (currently "i386").'* ]]
+	[[ "$output" == *"Hardware assisted breakpoint 1 at 0x800f: file guests/hello32.S, line 15."* ]]
+	[[ "$output" == *"Breakpoint 1, _start () at guests/hello32.S:15"* ]]
+	# out, jmp, lodsb: from 0x800f back round the loop to 0x800b.
+	[[ "$output" =~ eip\ +0x800f.*eip\ +0x800b ]]
+	[[ "$output" == *"0x400:	0x00000000"* ]]
+	# x86 cannot watch reads alone: refused, on every KVM.
+	[[ "$output" == *"Could not insert hardware watchpoint 3."* ]]
+	# With it deleted, the watch fires after the movl, at 0x801c.
+	[[ "$output" == *"Hardware watchpoint 2: *(int *)0x400"*"Old value = 0"*"New value = 42"*"hello32.S:18"* ]]
+	[[ "$output" =~ eax\ +0x2a\ +42 ]]
+	[[ "$output" == *"[Inferior 1 (Remote target) exited normally]"* ]]
+	stub_end
+	[ "$stub_rc" -eq 0 ]
+	[ "$stub_out" = "Hello, world!" ]
+	[[ "$stub_err" == *"gdb: read watchpoints (rwatch) are not supported: x86 debug registers cannot tell a read from a write"* ]]
+	[[ "$stub_err" == *"simvmm: guest halted; verified RAX=42 and [0x400]=42"* ]]
+}
+
+@test "awatch: by debug register where this KVM's fire, refused with the reason where not" {
+	run "$SIMVMM" probe
+	[ "$status" -eq 0 ]
+	local dr=${lines[9]}
+	stub hello32
+	# The watch is on the message's first bytes, which lodsb reads.
+	gdb_run "$GUESTS/hello32.elf" -- "awatch *(char *)0x8024" \
+		"continue" "info registers eip" "delete" "continue"
+	[ "$status" -eq 0 ]
+	if [[ "$dr" =~ ^dr-exit\ +yes ]]; then
+		[[ "$output" == *"Hardware access (read/write) watchpoint 1: *(char *)0x8024"*"Value = 72 'H'"* ]]
+		# The stop comes after the lodsb that read it.
+		[[ "$output" =~ eip\ +0x800b ]]
+		[[ "$output" == *"exited normally"* ]]
+	else
+		[[ "$output" == *"Could not insert hardware watchpoint 1."* ]]
+	fi
+	stub_end
+	[ "$stub_rc" -eq 0 ]
+	[ "$stub_out" = "Hello, world!" ]
+	if [[ "$dr" =~ ^dr-exit\ +no ]]; then
+		[[ "$stub_err" == *"gdb: access watchpoints (awatch) need debug registers, and this KVM's do not fire (simvmm probe)"* ]]
+	fi
 }
 
 @test "real mode with CS = 0x800: addresses are linear, CS * 16 + IP" {
@@ -147,7 +204,9 @@ stub_end() {
 	GDB_AT=127.0.0.1:$((20000 + (BATS_ROOT_PID + BATS_SUITE_TEST_NUMBER) % 20000))
 	img=$(image spin.bin '\xeb\xfe')
 	stub --mode long "$img"
-	timeout 120 gdb -batch -nx -ex "set pagination off" \
+	# --foreground: else timeout passes the SIGINT on twice, to gdb and to
+	# its group, and a second Ctrl-C makes gdb give up on the target.
+	timeout --foreground 120 gdb -batch -nx -ex "set pagination off" \
 		-ex "target remote $GDB_AT" -ex continue \
 		-ex "info registers rip" -ex kill \
 		>"$BATS_TEST_TMPDIR/gdb" 2>&1 &
