@@ -255,6 +255,10 @@ bindir = $(PREFIX)/bin
 sdk_includedir = $(PREFIX)/include/simvmm-guest
 sdk_libdir = $(PREFIX)/lib/simvmm
 pkgconfigdir = $(PREFIX)/lib/pkgconfig
+# The built-in guests' ELFs with debug information, for gdb; simvmm list
+# --paths finds them here, relative to the installed binary.
+guestdir = $(PREFIX)/share/simvmm/guests
+GUEST_ELFS := $(GUESTS:%=$(BUILD)/guests/%.elf)
 SDK_MODES := 16 32 64
 # The guest library's headers, and the guest/host ABI headers they
 # include, installed as simvmm/*.h beside them: one -I finds both.
@@ -268,7 +272,8 @@ INSTALLED = $(bindir)/simvmm \
 	$(SDK_HEADERS:guests/include/%=$(sdk_includedir)/%) \
 	$(SDK_ABI_HEADERS:include/%=$(sdk_includedir)/%) \
 	$(foreach m,$(SDK_MODES),$(SDK_MODE_FILES:%=$(sdk_libdir)/$(m)/%) \
-		$(pkgconfigdir)/simvmm-guest-$(m).pc)
+		$(pkgconfigdir)/simvmm-guest-$(m).pc) \
+	$(GUESTS:%=$(guestdir)/%.elf)
 SDK_MODE_NAME_16 := real-mode (16-bit)
 SDK_MODE_NAME_32 := protected- and paged-mode (32-bit)
 SDK_MODE_NAME_64 := long-mode (64-bit)
@@ -300,9 +305,11 @@ endef
 $(foreach m,$(SDK_MODES),$(eval $(call sdk_mode_install,$(m))))
 
 .PHONY: install uninstall sdk-check $(SDK_MODES:%=install-sdk-%)
-install: $(SIMVMM) $(SDK_MODES:%=install-sdk-%)
-	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(sdk_includedir)/simvmm
+install: $(SIMVMM) $(GUEST_ELFS) $(SDK_MODES:%=install-sdk-%)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(sdk_includedir)/simvmm \
+		$(DESTDIR)$(guestdir)
 	$(INSTALL) -m 755 $(SIMVMM) $(DESTDIR)$(bindir)/simvmm
+	$(INSTALL) -m 644 $(GUEST_ELFS) $(DESTDIR)$(guestdir)
 	$(INSTALL) -m 644 $(SDK_HEADERS) $(DESTDIR)$(sdk_includedir)
 	$(INSTALL) -m 644 $(SDK_ABI_HEADERS) $(DESTDIR)$(sdk_includedir)/simvmm
 
@@ -310,7 +317,8 @@ install: $(SIMVMM) $(SDK_MODES:%=install-sdk-%)
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	@for d in $(sdk_includedir)/simvmm $(sdk_includedir) \
-		$(SDK_MODES:%=$(sdk_libdir)/%) $(sdk_libdir); do \
+		$(SDK_MODES:%=$(sdk_libdir)/%) $(sdk_libdir) \
+		$(guestdir) $(dir $(guestdir)); do \
 		rmdir "$(DESTDIR)$$d" 2>/dev/null || true; \
 	done
 

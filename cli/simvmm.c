@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
@@ -36,6 +37,7 @@
 #include "../lib/multiboot.h"
 #include "../lib/parse.h"
 #include "../lib/stats.h"
+#include "../lib/util.h"
 #include "../lib/vcpu.h"
 #include "../lib/vm.h"
 #include "builtin.h"
@@ -83,7 +85,7 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: simvmm run [OPTIONS] GUEST\n"
-		"       simvmm list\n"
+		"       simvmm list [--paths]\n"
 		"       simvmm probe\n"
 		"       simvmm --help | --version\n"
 		"\n"
@@ -91,6 +93,9 @@ static void print_usage(FILE *f)
 		"image, on one vCPU through /dev/kvm. An image is a Multiboot kernel,\n"
 		"an ELF32 or ELF64 executable (told by its content) or else a flat\n"
 		"binary.\n"
+		"\n"
+		"'simvmm list --paths' names the ELF, with debug information, that each\n"
+		"built-in guest was made from: what to give gdb (docs/debugging.md).\n"
 		"\n"
 		"'simvmm probe' runs a guest in each CPU mode and checks the features\n"
 		"simvmm uses (poll transport, KVM's stats, guest debugging) on this\n"
@@ -170,16 +175,56 @@ static int usage_error(const char *fmt, const char *arg)
 	return EXIT_SETUP;
 }
 
-static int cmd_list(void)
+/*
+ * The ELF with debug information that built-in guest @name was made
+ * from, for gdb: beside this simvmm in its build tree (build/guests/), or
+ * where make install put it (PREFIX/share/simvmm/guests/). False if
+ * neither has it.
+ */
+static bool guest_elf(const char *name, char *out, size_t len)
+{
+	static const char *const dirs[] = {
+		"guests", "../share/simvmm/guests",
+	};
+	char exe[PATH_MAX], path[PATH_MAX + 64], *slash;
+	ssize_t n;
+	size_t i;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s.elf", exe, dirs[i], name);
+		if (!access(path, R_OK) && realpath(path, out) &&
+		    strlen(out) < len)
+			return true;
+	}
+	return false;
+}
+
+static int cmd_list(int argc, char **argv)
 {
 	const struct builtin_guest *g;
+	char elf[PATH_MAX];
+	bool paths = false;
 	size_t i, n;
 
+	if (argc == 2 && !strcmp(argv[1], "--paths"))
+		paths = true;
+	else if (argc != 1)
+		return usage_error("%s", "list takes no arguments but --paths");
 	g = builtin_all(&n);
-	printf("%-12s %-10s %s\n", "NAME", "MODE", "PURPOSE");
+	printf("%-12s %-10s %s\n", "NAME", "MODE", paths ? "ELF" : "PURPOSE");
 	for (i = 0; i < n; i++)
 		printf("%-12s %-10s %s\n", g[i].name, cpu_mode_name(g[i].mode),
-		       g[i].purpose);
+		       !paths ? g[i].purpose :
+		       guest_elf(g[i].name, elf, sizeof(elf)) ? elf :
+		       "- (not found: build from source, or make install)");
 	return EXIT_OK;
 }
 
@@ -1004,11 +1049,8 @@ int main(int argc, char **argv)
 		return usage_error("%s", "missing command: run, list or probe");
 	if (!strcmp(argv[optind], "run"))
 		return cmd_run(argc - optind, argv + optind);
-	if (!strcmp(argv[optind], "list")) {
-		if (optind + 1 != argc)
-			return usage_error("%s", "list takes no arguments");
-		return cmd_list();
-	}
+	if (!strcmp(argv[optind], "list"))
+		return cmd_list(argc - optind, argv + optind);
 	if (!strcmp(argv[optind], "probe")) {
 		if (optind + 1 != argc)
 			return usage_error("%s", "probe takes no arguments");

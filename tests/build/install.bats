@@ -20,6 +20,7 @@ setup_file() {
 	export D=$BATS_FILE_TMPDIR/root
 	export JOBS=$(nproc 2>/dev/null || echo 1)
 	make -C "$ROOT" -j"$JOBS" BUILD="$B" "$B/simvmm" >&2
+	export BUILTINS=$("$B/simvmm" list | awk 'NR > 1 { print $1 }')
 }
 
 # What make install puts under PREFIX: docs/guests.md, "The guest SDK".
@@ -42,6 +43,9 @@ installed() {
 		for f in crt0.o libsimvmm-guest.a simvmm-guest.ld; do
 			echo "lib/simvmm/$m/$f"
 		done
+	done
+	for g in $BUILTINS; do
+		echo "share/simvmm/guests/$g.elf"
 	done
 }
 
@@ -75,6 +79,15 @@ pc() {
 	done
 	run "$D/usr/bin/simvmm" --version
 	[ "$status" -eq 0 ]
+	# The built-in guests' ELFs, for gdb, found by the installed simvmm.
+	[ "$(wc -w <<<"$BUILTINS")" -eq 8 ]
+	run "$D/usr/bin/simvmm" list --paths
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for g in $BUILTINS; do
+		cmp "$B/guests/$g.elf" "$D/usr/share/simvmm/guests/$g.elf"
+		[[ "$output" == *"$g "*" $D/usr/share/simvmm/guests/$g.elf"* ]]
+	done
 }
 
 @test "pkg-config --cflags simvmm-guest-NN: the mode's flags and the SDK's headers" {
@@ -156,6 +169,7 @@ pc() {
 	[ "$(files "$D")" = usr/lib/pkgconfig/other.pc ]
 	[ ! -e "$D/usr/include/simvmm-guest" ]
 	[ ! -e "$D/usr/lib/simvmm" ]
+	[ ! -e "$D/usr/share/simvmm" ]
 	# Again: nothing left to remove is no error.
 	run make -C "$ROOT" BUILD="$B" DESTDIR="$D" PREFIX=/usr uninstall
 	[ "$status" -eq 0 ]

@@ -41,6 +41,32 @@ load helpers
 	[[ "$output" =~ hello64\ +long ]]
 }
 
+@test "list --paths names each built-in guest's ELF, beside this simvmm" {
+	run --separate-stderr "$SIMVMM" list --paths
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "NAME         MODE       ELF" ]
+	[ "${#lines[@]}" -eq 9 ]
+	local dir
+	dir=$(cd "$BATS_TEST_DIRNAME/../../${BUILD:-build}/guests" && pwd -P)
+	[ "${lines[1]}" = "hello16      real       $dir/hello16.elf" ]
+	[ "${lines[4]}" = "hello64      long       $dir/hello64.elf" ]
+	for l in "${lines[@]:1}"; do
+		set -- $l
+		[ "$3" = "$dir/$1.elf" ]
+		[ -r "$3" ]
+	done
+	run --separate-stderr "$SIMVMM" list --bogus
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"list takes no arguments but --paths"* ]]
+}
+
+@test "list --paths where no ELF is found says so, and how to get them" {
+	cp "${VG_SIMVMM:-$SIMVMM}" "$BATS_TEST_TMPDIR/simvmm"
+	run --separate-stderr "$BATS_TEST_TMPDIR/simvmm" list --paths
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "hello16      real       - (not found: build from source, or make install)" ]
+}
+
 @test "no command is a usage error (2)" {
 	run --separate-stderr "$SIMVMM"
 	[ "$status" -eq 2 ]
