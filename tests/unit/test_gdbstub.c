@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests: what --gdb accepts (the stub's session needs KVM: gdb.bats). */
+/* Unit tests: what --gdb accepts (sessions: test_gdbstub_session.c, gdb.bats). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
