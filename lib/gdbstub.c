@@ -1168,8 +1168,12 @@ static int dbg_start(void *priv, struct vcpu *vcpu)
 
 	(void)vcpu;
 	err = accept_gdb(g);
-	if (err == -ECANCELED)
+	if (err == -ECANCELED) {
+		/* Else the timeout's report reads as if the guest had run. */
+		pr_warn("gdb: no gdb connected on %s; the guest never ran",
+			g->where);
 		return 0;
+	}
 	if (err)
 		return err;
 	return stop_and_serve(g);

@@ -295,6 +295,16 @@ PY
 	[[ "$stub_err" == *"gdb: the connection closed; the guest runs on"* ]]
 }
 
+@test "--timeout while nobody connects: the run ends, and says the guest never ran (1)" {
+	STUB_TIMEOUT=1 stub hello64
+	stub_end
+	[ "$stub_rc" -eq 1 ]
+	[ -z "$stub_out" ]
+	[[ "$stub_err" == *"simvmm: warning: gdb: no gdb connected on $SOCK; the guest never ran"* ]]
+	[[ "$stub_err" == *"guest still running after the 1 s timeout"* ]]
+	[ ! -e "$SOCK" ]
+}
+
 @test "a port another simvmm holds is refused with a hint (2)" {
 	GDB_AT=127.0.0.1:$((20000 + (BATS_ROOT_PID + BATS_SUITE_TEST_NUMBER) % 20000))
 	stub hello64
